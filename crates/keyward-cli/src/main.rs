@@ -1,0 +1,155 @@
+//! `keyward`: Keyward's core for scripts, CI and terminals. Output for people by default, `--json` for
+//! machines; exit codes per the README's CLI contract.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "keyward",
+    version,
+    about = "Credentials for API integrators: log in, keep tokens fresh, secrets in the OS keychain"
+)]
+#[command(
+    after_help = "Exit codes: 0 ok, 2 bad input, 3 refused by a server, 4 network, 5 keychain, 6 waiting on you (not logged in, timed out, cancelled).\nKEYWARD_HOME sets where the config lives; KEYWARD_LOG=debug shows what Keyward does (never a secret)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Add, change, list, show and remove profiles
+    #[command(subcommand)]
+    Profile(ProfileCmd),
+    /// The supported strategies and their fields
+    Strategies {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log in through your browser (PKCE) and store the tokens in the keychain
+    Login {
+        name: String,
+        /// Seconds to wait for you to finish in the browser
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
+    /// Print a valid access token (cached, or refreshed when close to expiry)
+    Token {
+        name: String,
+        /// Refresh now, ignoring the cached token
+        #[arg(long)]
+        fresh: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a request with the profile's credential and print the response body
+    Call {
+        name: String,
+        url: String,
+        #[arg(short = 'X', long = "request", default_value = "GET")]
+        method: String,
+        /// Request body
+        #[arg(short = 'd', long = "data")]
+        data: Option<String>,
+        /// Extra header, "Name: value" (repeatable)
+        #[arg(short = 'H', long = "header")]
+        headers: Vec<String>,
+        /// Print the status line and headers before the body
+        #[arg(short = 'i', long)]
+        include: bool,
+    },
+    /// Revoke the refresh token where the provider can, and forget the tokens
+    Logout { name: String },
+    /// What happened to which profile and when (never a secret)
+    Audit {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ProfileCmd {
+    /// Add a profile
+    Add {
+        name: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// Change some fields of a profile, keeping the rest and its secrets
+    Edit {
+        name: String,
+        #[command(flatten)]
+        fields: FieldArgs,
+    },
+    /// List the profiles
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a profile: its settings and has<Property> flags, never a secret
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a profile and its keychain entries
+    Remove { name: String },
+}
+
+#[derive(Args, Default)]
+pub struct FieldArgs {
+    /// Strategy (see `keyward strategies`)
+    #[arg(long)]
+    pub strategy: Option<String>,
+    /// Issuer URL (endpoints from its discovery document)
+    #[arg(long)]
+    pub issuer: Option<String>,
+    /// Token endpoint URL
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Authorization endpoint URL
+    #[arg(long)]
+    pub authorize_url: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Read the client secret from standard input (never from the command line)
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Space-separated scopes
+    #[arg(long)]
+    pub scope: Option<String>,
+    #[arg(long)]
+    pub resource: Option<String>,
+    #[arg(long)]
+    pub audience: Option<String>,
+    /// Any profile field: FIELD=VALUE (repeatable)
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEYWARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime starts");
+    match runtime.block_on(commands::run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keyward: {e}");
+            ExitCode::from(e.code().exit_code() as u8)
+        }
+    }
+}

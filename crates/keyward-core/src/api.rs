@@ -1,0 +1,160 @@
+//! `keyward call`: a request to an API with the profile's credential, and what its errors mean.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::app::Keyward;
+use crate::error::{ErrorCode, Result};
+use crate::http::HttpError;
+use crate::oauth::{truncate, FlowError};
+
+/// Response bodies larger than this are cut (the UI and terminals show text, not downloads).
+const MAX_BODY: usize = 4 << 20;
+
+/// A request to send with a profile's credential.
+#[derive(Debug, Clone, Default, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct ApiRequest {
+    pub method: String,
+    pub url: String,
+    /// Extra headers as `Name: value` lines' parts.
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// What the API answered, as text.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// True when the body was longer than 4 MiB and was cut.
+    pub truncated: bool,
+}
+
+impl ApiResponse {
+    /// The failure this response stands for, named for what the user must do; None for 2xx/3xx.
+    /// Understands seed 000's codes (`INVALID_TOKEN`, `TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`) in an
+    /// `error` or `code` field, and RFC 6750's `WWW-Authenticate: Bearer error=…`.
+    pub fn problem(&self, profile: &str) -> Option<FlowError> {
+        if self.status < 400 {
+            return None;
+        }
+        let json: Option<serde_json::Value> = serde_json::from_str(&self.body).ok();
+        let field = |k: &str| json.as_ref().and_then(|j| j.get(k)).and_then(|v| v.as_str()).map(String::from);
+        let www = self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("www-authenticate")).map(|(_, v)| v.clone());
+        let code = field("error")
+            .or_else(|| field("code"))
+            .or_else(|| www.as_deref().and_then(|w| bearer_param(w, "error")))
+            .unwrap_or_default();
+        let upper = code.to_ascii_uppercase();
+        let (advice, error_code) = match (self.status, upper.as_str()) {
+            (401, "TOKEN_EXPIRED") => (
+                format!("the access token expired and could not be refreshed; log in again with `keyward login {profile}`"),
+                ErrorCode::LoginAgain,
+            ),
+            (401, _) => (
+                format!("the API does not accept this credential; get a new one (`keyward login {profile}`, or `keyward token {profile} --fresh`)"),
+                ErrorCode::LoginAgain,
+            ),
+            (403, "INSUFFICIENT_SCOPE") | (403, "INSUFFICIENT-SCOPE") => {
+                let wanted = field("required_scope")
+                    .or_else(|| field("scope"))
+                    .or_else(|| www.as_deref().and_then(|w| bearer_param(w, "scope")));
+                let what = match wanted {
+                    Some(s) => format!("add scope {s} to the profile (`keyward profile edit {profile} --set scopes=\"… {s}\"`), then log in again"),
+                    None => format!("the token lacks a scope this API needs; add it to the profile's scopes and log in again (`keyward login {profile}`)"),
+                };
+                (what, ErrorCode::InsufficientScope)
+            }
+            (403, _) => ("the API refused this request for this credential (forbidden)".to_string(), ErrorCode::Refused),
+            _ => {
+                let msg = field("message").or_else(|| field("error_description")).map(|m| truncate(&m, 200));
+                (msg.unwrap_or_else(|| "the API refused the request".into()), ErrorCode::Refused)
+            }
+        };
+        Some(FlowError::Api {
+            status: self.status,
+            code: if code.is_empty() { "(no error code)".into() } else { code },
+            advice,
+            error_code,
+        })
+    }
+}
+
+/// A parameter of an RFC 6750 `WWW-Authenticate: Bearer k="v", …` challenge.
+fn bearer_param(header: &str, name: &str) -> Option<String> {
+    let rest = header.trim().strip_prefix("Bearer")?;
+    rest.split(',').find_map(|part| {
+        let (k, v) = part.trim().split_once('=')?;
+        (k.trim() == name).then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+impl Keyward {
+    /// Send `req` with the profile's access token. A 401 `TOKEN_EXPIRED` gets one refresh and one retry.
+    pub async fn call(&self, name: &str, req: &ApiRequest) -> Result<ApiResponse> {
+        let token = self.token(name, false).await?;
+        let first = self.send(req, token.access_token.expose()).await?;
+        let expired = first.status == 401
+            && first.problem(name).is_some_and(
+                |p| matches!(&p, FlowError::Api { code, .. } if code.eq_ignore_ascii_case("TOKEN_EXPIRED")),
+            );
+        if !expired {
+            return Ok(first);
+        }
+        tracing::info!(profile = name, "the API says the token expired: refreshing once and retrying");
+        let token = self.token(name, true).await?;
+        self.send(req, token.access_token.expose()).await
+    }
+
+    async fn send(&self, req: &ApiRequest, access_token: &str) -> Result<ApiResponse> {
+        let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
+            .map_err(|_| crate::config::ConfigError::bad_field("method", "an HTTP method such as GET or POST"))?;
+        let url = crate::profile::check_endpoint_url("url", &req.url)?;
+        let mut builder = self.http.request(method, url).bearer_auth(access_token);
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = &req.body {
+            builder = builder.body(body.clone());
+        }
+        let what = "the API";
+        let resp = builder.send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let bytes = resp.bytes().await.map_err(|e| HttpError::from_reqwest(what, e))?;
+        let truncated = bytes.len() > MAX_BODY;
+        let body = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned();
+        Ok(ApiResponse { status, headers, body, truncated })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &str) -> ApiResponse {
+        ApiResponse { status, headers: vec![], body: body.into(), truncated: false }
+    }
+
+    #[test]
+    fn seed_000_error_codes_map_to_what_to_do() {
+        assert!(resp(200, "{}").problem("p").is_none());
+        let scope = resp(403, r#"{"error":"INSUFFICIENT_SCOPE","required_scope":"read:users"}"#).problem("p").unwrap();
+        assert_eq!(scope.code(), ErrorCode::InsufficientScope);
+        assert!(scope.to_string().contains("add scope read:users"), "{scope}");
+        let invalid = resp(401, r#"{"error":"INVALID_TOKEN"}"#).problem("p").unwrap();
+        assert_eq!(invalid.code(), ErrorCode::LoginAgain);
+        assert!(invalid.to_string().contains("INVALID_TOKEN"));
+        let mut www = resp(401, "");
+        www.headers.push(("WWW-Authenticate".into(), r#"Bearer error="invalid_token", error_description="x""#.into()));
+        assert!(www.problem("p").unwrap().to_string().contains("invalid_token"));
+        assert_eq!(resp(500, "<html>").problem("p").unwrap().code(), ErrorCode::Refused);
+    }
+}

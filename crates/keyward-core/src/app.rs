@@ -1,0 +1,189 @@
+//! `Keyward`: the one entry point the CLI and the desktop shell call. It owns the config store, the
+//! keychain, the HTTP client, the clock and the audit log; the operations live in their own modules.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::audit::{AuditAction, AuditEvent, AuditLog, Outcome};
+use crate::clock::{rfc3339, Clock, SystemClock};
+use crate::config::{ConfigError, ConfigStore, Home};
+use crate::error::Result;
+use crate::keychain::{account, OsKeychain, SecretField, SecretStore};
+use crate::oauth::tokens::{StoredToken, TokenMeta};
+use crate::profile::{check_name, Profile};
+use crate::secret::Secret;
+
+pub struct Keyward {
+    pub(crate) config: ConfigStore,
+    pub(crate) secrets: Arc<dyn SecretStore>,
+    pub(crate) http: reqwest::Client,
+    pub(crate) clock: Arc<dyn Clock>,
+    audit: AuditLog,
+}
+
+/// A profile as the CLI and the UI show it: its settings and `has<Property>` flags, never a secret.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileView {
+    pub name: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: Profile,
+    pub has_client_secret: bool,
+    pub has_refresh_token: bool,
+    pub has_access_token: bool,
+    /// The current access token's expiry, scope and subject, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenMeta>,
+}
+
+impl Keyward {
+    /// Keyward on `home` with the given secret store and the system clock.
+    pub fn new(home: Home, secrets: Arc<dyn SecretStore>) -> Self {
+        Self::with_clock(home, secrets, Arc::new(SystemClock))
+    }
+
+    pub fn with_clock(home: Home, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
+        Keyward {
+            audit: AuditLog::new(&home),
+            config: ConfigStore::new(home),
+            secrets,
+            http: crate::http::client(),
+            clock,
+        }
+    }
+
+    /// Keyward as a user runs it: `KEYWARD_HOME` (or the config dir) and the OS keychain.
+    pub fn open_default() -> Self {
+        Self::new(Home::from_env(), Arc::new(OsKeychain::new()))
+    }
+
+    pub fn home(&self) -> &Home {
+        self.config.home()
+    }
+
+    /// Every profile, sorted by name.
+    pub fn list(&self) -> Result<Vec<ProfileView>> {
+        let config = self.config.load()?;
+        config.profiles.iter().map(|(name, p)| self.view(&config.store_id, name, p)).collect()
+    }
+
+    pub fn show(&self, name: &str) -> Result<ProfileView> {
+        let config = self.config.load()?;
+        let profile = config.profile(name)?;
+        self.view(&config.store_id, name, profile)
+    }
+
+    pub fn profile(&self, name: &str) -> Result<Profile> {
+        Ok(self.config.load()?.profile(name)?.clone())
+    }
+
+    /// Add a profile with its secrets. The secrets go to the keychain first: if the keychain refuses,
+    /// no profile is created.
+    pub fn add(&self, name: &str, profile: Profile, secrets: Vec<(SecretField, Secret)>) -> Result<ProfileView> {
+        check_name(name)?;
+        profile.validate()?;
+        let config = self.config.load()?;
+        if config.profiles.contains_key(name) {
+            return Err(ConfigError::Exists(name.to_string()).into());
+        }
+        // A fresh config has its store id only once written: write it before any keychain entry names it.
+        let store_id = self.config.update(|c| Ok(c.store_id.clone()))?;
+        for (field, value) in &secrets {
+            self.secrets.set(&account(&store_id, name, *field), value)?;
+        }
+        self.config.update(|c| {
+            if c.profiles.contains_key(name) {
+                return Err(ConfigError::Exists(name.to_string()));
+            }
+            c.profiles.insert(name.to_string(), profile.clone());
+            Ok(())
+        })?;
+        self.record(AuditAction::ProfileAdded, name, Outcome::Ok, None);
+        self.show(name)
+    }
+
+    /// Change some fields, keep the rest and the secrets. Nothing changes if any field is refused.
+    pub fn edit(
+        &self,
+        name: &str,
+        sets: &[(String, String)],
+        secrets: Vec<(SecretField, Secret)>,
+    ) -> Result<ProfileView> {
+        let mut profile = self.profile(name)?;
+        for (field, value) in sets {
+            profile.set(field, value)?;
+        }
+        profile.validate()?;
+        let store_id = self.config.load()?.store_id;
+        for (field, value) in &secrets {
+            self.secrets.set(&account(&store_id, name, *field), value)?;
+        }
+        self.config.update(|c| {
+            let slot = c.profiles.get_mut(name).ok_or_else(|| ConfigError::NoSuchProfile(name.to_string()))?;
+            *slot = profile.clone();
+            Ok(())
+        })?;
+        let fields: Vec<&str> =
+            sets.iter().map(|(f, _)| f.as_str()).chain(secrets.iter().map(|(f, _)| f.name())).collect();
+        self.record(AuditAction::ProfileChanged, name, Outcome::Ok, Some(format!("changed {}", fields.join(", "))));
+        self.show(name)
+    }
+
+    /// Remove a profile and its keychain entries (the keychain first: a locked keychain keeps the profile).
+    pub fn remove(&self, name: &str) -> Result<()> {
+        let config = self.config.load()?;
+        config.profile(name)?;
+        for field in SecretField::ALL {
+            self.secrets.delete(&account(&config.store_id, name, *field))?;
+        }
+        self.config.update(|c| {
+            c.profiles.remove(name);
+            Ok(())
+        })?;
+        self.record(AuditAction::ProfileRemoved, name, Outcome::Ok, None);
+        Ok(())
+    }
+
+    pub fn audit_events(&self) -> Result<Vec<AuditEvent>> {
+        Ok(self.audit.read()?)
+    }
+
+    fn view(&self, store_id: &str, name: &str, profile: &Profile) -> Result<ProfileView> {
+        let has = |f| -> Result<bool> { Ok(self.secrets.get(&account(store_id, name, f))?.is_some()) };
+        let token =
+            self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s).map(|t| t.meta));
+        Ok(ProfileView {
+            name: name.to_string(),
+            settings: profile.clone(),
+            has_client_secret: has(SecretField::ClientSecret)?,
+            has_refresh_token: has(SecretField::RefreshToken)?,
+            has_access_token: token.is_some(),
+            token,
+        })
+    }
+
+    pub(crate) fn secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Option<Secret>> {
+        Ok(self.secrets.get(&account(store_id, name, field))?)
+    }
+
+    pub(crate) fn set_secret(&self, store_id: &str, name: &str, field: SecretField, value: &Secret) -> Result<()> {
+        Ok(self.secrets.set(&account(store_id, name, field), value)?)
+    }
+
+    pub(crate) fn delete_secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<()> {
+        Ok(self.secrets.delete(&account(store_id, name, field))?)
+    }
+
+    /// Append to the audit log. A failure to write it is logged, not fatal: the user's operation already
+    /// happened and must not be reported as failed.
+    pub(crate) fn record(&self, action: AuditAction, profile: &str, outcome: Outcome, detail: Option<String>) {
+        let event = AuditEvent { at: rfc3339(self.clock.now()), action, profile: profile.to_string(), outcome, detail };
+        if let Err(e) = self.audit.record(&event) {
+            tracing::error!("could not write the audit log: {e}");
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Where Keyward keeps its non-secret state: the versioned config file, written atomically under a lock.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::profile::Profile;
+
+/// The config file format version this build reads and writes.
+pub const CONFIG_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no profile named {0:?}; `keyward profile list` shows the ones you have")]
+    NoSuchProfile(String),
+    #[error("a profile named {0:?} already exists; pick another name or change it with `keyward profile edit`")]
+    Exists(String),
+    #[error("{0:?} is not a valid profile name: use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')")]
+    BadName(String),
+    #[error("unknown strategy {given:?}; known: {known}")]
+    UnknownStrategy { given: String, known: String },
+    #[error("unknown field {field:?}; this strategy has: {known}")]
+    UnknownField { field: String, known: String },
+    #[error("{field}: {problem}")]
+    BadField { field: String, problem: String },
+    #[error("the config file {path} is not valid ({reason}); fix or move it away, Keyward will not overwrite it")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("the config file {path} is version {found}, newer than this Keyward understands ({CONFIG_VERSION}); update Keyward")]
+    TooNew { path: PathBuf, found: u32 },
+    #[error("could not {action} {path}: {source}")]
+    Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    #[error(
+        "timed out waiting for the lock {0}; another Keyward process holds it (remove the file if none is running)"
+    )]
+    LockTimeout(PathBuf),
+}
+
+impl ConfigError {
+    pub fn bad_field(field: &str, problem: &str) -> Self {
+        ConfigError::BadField { field: field.to_string(), problem: problem.to_string() }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ConfigError::NoSuchProfile(_) => ErrorCode::NotFound,
+            ConfigError::Exists(_)
+            | ConfigError::BadName(_)
+            | ConfigError::UnknownStrategy { .. }
+            | ConfigError::UnknownField { .. }
+            | ConfigError::BadField { .. }
+            | ConfigError::Corrupt { .. }
+            | ConfigError::TooNew { .. } => ErrorCode::BadInput,
+            ConfigError::Io { .. } | ConfigError::LockTimeout(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ConfigError {
+    let path = path.to_path_buf();
+    move |source| ConfigError::Io { action, path, source }
+}
+
+/// Keyward's directory: `KEYWARD_HOME` when set, else `<config dir>/keyward`.
+#[derive(Debug, Clone)]
+pub struct Home {
+    dir: PathBuf,
+}
+
+impl Home {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Home { dir: dir.into() }
+    }
+
+    /// `KEYWARD_HOME`, else the platform's config dir (`~/.config/keyward` on Linux).
+    pub fn from_env() -> Self {
+        match std::env::var_os("KEYWARD_HOME") {
+            Some(dir) if !dir.is_empty() => Home::new(dir),
+            _ => Home::new(dirs::config_dir().unwrap_or_else(|| PathBuf::from(".")).join("keyward")),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.join("config.json")
+    }
+    pub fn audit_file(&self) -> PathBuf {
+        self.dir.join("audit.jsonl")
+    }
+    fn lock_dir(&self) -> PathBuf {
+        self.dir.join("locks")
+    }
+
+    /// Create the directory (mode 0700 on Unix) if it is missing.
+    pub fn ensure(&self) -> Result<(), ConfigError> {
+        fs::create_dir_all(self.lock_dir()).map_err(io("create", &self.dir))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(io("protect", &self.dir))?;
+        }
+        Ok(())
+    }
+
+    /// An exclusive advisory lock on `locks/<name>.lock`, across threads and processes, waited for at most
+    /// `timeout`. Released when the guard drops.
+    pub fn lock(&self, name: &str, timeout: Duration) -> Result<FileLock, ConfigError> {
+        self.ensure()?;
+        let path = self.lock_dir().join(format!("{name}.lock"));
+        let file =
+            OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io("open", &path))?;
+        let start = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(FileLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                    std::thread::sleep(Duration::from_millis(25))
+                }
+                Err(std::fs::TryLockError::WouldBlock) => return Err(ConfigError::LockTimeout(path)),
+                Err(std::fs::TryLockError::Error(e)) => return Err(io("lock", &path)(e)),
+            }
+        }
+    }
+}
+
+/// Holds a lock file locked; unlocking happens when the file is closed.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: File,
+}
+
+/// The config file's contents.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Config {
+    pub version: u32,
+    /// Names this store's keychain entries (`<storeId>/<profile>/<secret>`), so that two homes (two users'
+    /// test runs, say) never share entries.
+    pub store_id: String,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+}
+
+impl Config {
+    fn fresh() -> Self {
+        let id: [u8; 6] = rand::random();
+        Config {
+            version: CONFIG_VERSION,
+            store_id: id.iter().map(|b| format!("{b:02x}")).collect(),
+            profiles: BTreeMap::new(),
+        }
+    }
+
+    pub fn profile(&self, name: &str) -> Result<&Profile, ConfigError> {
+        self.profiles.get(name).ok_or_else(|| ConfigError::NoSuchProfile(name.to_string()))
+    }
+}
+
+/// Reads and writes the config file.
+#[derive(Debug, Clone)]
+pub struct ConfigStore {
+    home: Home,
+}
+
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+impl ConfigStore {
+    pub fn new(home: Home) -> Self {
+        ConfigStore { home }
+    }
+
+    pub fn home(&self) -> &Home {
+        &self.home
+    }
+
+    /// The current config; a new one (not yet written) when there is no file.
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        let path = self.home.config_file();
+        let text = match fs::metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::fresh()),
+            Err(e) => return Err(io("read", &path)(e)),
+            Ok(m) if m.len() > MAX_CONFIG_BYTES => {
+                return Err(ConfigError::Corrupt { path, reason: "larger than 4 MiB".into() })
+            }
+            Ok(_) => fs::read_to_string(&path).map_err(io("read", &path))?,
+        };
+        let raw: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| ConfigError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        let found = raw.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if found > CONFIG_VERSION {
+            return Err(ConfigError::TooNew { path, found });
+        }
+        serde_json::from_value(raw).map_err(|e| ConfigError::Corrupt { path, reason: e.to_string() })
+    }
+
+    /// Read, change and write the config under the config lock, so that concurrent writers (the app and the
+    /// CLI) never lose each other's changes. Nothing is written when `change` fails.
+    pub fn update<T>(&self, change: impl FnOnce(&mut Config) -> Result<T, ConfigError>) -> Result<T, ConfigError> {
+        let _lock = self.home.lock("config", LOCK_WAIT)?;
+        let mut config = self.load()?;
+        let out = change(&mut config)?;
+        self.write(&config)?;
+        Ok(out)
+    }
+
+    /// Atomic write: a temp file in the same directory, flushed to disk, then renamed over the old one.
+    fn write(&self, config: &Config) -> Result<(), ConfigError> {
+        self.home.ensure()?;
+        let path = self.home.config_file();
+        let tmp = self.home.dir().join(format!(".config.json.{}.tmp", std::process::id()));
+        let mut text = serde_json::to_string_pretty(config).expect("config serialises");
+        text.push('\n');
+        let mut opts = OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&tmp).map_err(io("write", &tmp))?;
+        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(io("write", &tmp))?;
+        fs::rename(&tmp, &path).map_err(io("replace", &path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::Strategy;
+
+    fn temp_home() -> Home {
+        let dir = std::env::temp_dir().join(format!("kw-config-{}-{}", std::process::id(), rand::random::<u32>()));
+        Home::new(dir)
+    }
+
+    #[test]
+    fn round_trip_and_failed_change_writes_nothing() {
+        let store = ConfigStore::new(temp_home());
+        store
+            .update(|c| {
+                c.profiles.insert("a".into(), Profile::new(Strategy::Pkce));
+                Ok(())
+            })
+            .unwrap();
+        let before = fs::read_to_string(store.home().config_file()).unwrap();
+        let err = store.update(|c| {
+            c.profiles.clear();
+            Err::<(), _>(ConfigError::bad_field("x", "y"))
+        });
+        assert!(err.is_err());
+        assert_eq!(
+            fs::read_to_string(store.home().config_file()).unwrap(),
+            before,
+            "a failed change must not be written"
+        );
+        let c = store.load().unwrap();
+        assert_eq!(c.version, CONFIG_VERSION);
+        assert!(c.profiles.contains_key("a"));
+    }
+
+    #[test]
+    fn corrupt_and_newer_files_are_refused_not_overwritten() {
+        let home = temp_home();
+        home.ensure().unwrap();
+        fs::write(home.config_file(), "{not json").unwrap();
+        let store = ConfigStore::new(home.clone());
+        assert!(matches!(store.load(), Err(ConfigError::Corrupt { .. })));
+        assert!(store.update(|_| Ok(())).is_err());
+        assert_eq!(fs::read_to_string(home.config_file()).unwrap(), "{not json");
+        fs::write(home.config_file(), r#"{"version": 99, "storeId": "x"}"#).unwrap();
+        assert!(matches!(store.load(), Err(ConfigError::TooNew { found: 99, .. })));
+    }
+
+    #[test]
+    fn concurrent_updates_lose_nothing() {
+        let store = ConfigStore::new(temp_home());
+        std::thread::scope(|s| {
+            for i in 0..8 {
+                let store = store.clone();
+                s.spawn(move || {
+                    store
+                        .update(|c| {
+                            c.profiles.insert(format!("p{i}"), Profile::new(Strategy::Pkce));
+                            Ok(())
+                        })
+                        .unwrap()
+                });
+            }
+        });
+        assert_eq!(store.load().unwrap().profiles.len(), 8);
+    }
+}

@@ -1,0 +1,134 @@
+//! The OS keychain, where every secret lives: one entry per secret, service `keyward`, account
+//! `<store-id>/<profile>/<field>`. There is no plaintext fallback.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::secret::Secret;
+
+/// The service name of every Keyward keychain entry.
+pub const SERVICE: &str = "keyward";
+
+/// The secrets a profile can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretField {
+    ClientSecret,
+    RefreshToken,
+    /// The access token with its expiry and scope (a JSON document, all of it kept secret).
+    AccessToken,
+}
+
+impl SecretField {
+    pub const ALL: &'static [SecretField] =
+        &[SecretField::ClientSecret, SecretField::RefreshToken, SecretField::AccessToken];
+
+    /// The name used in keychain accounts, `has<Property>` flags and `keyward secret reveal`.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretField::ClientSecret => "clientSecret",
+            SecretField::RefreshToken => "refreshToken",
+            SecretField::AccessToken => "accessToken",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeychainError {
+    /// No Secret Service / keychain to talk to (no D-Bus session, no daemon).
+    #[error("the OS keychain is not available ({reason}). Keyward keeps secrets only there: start your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC, in a D-Bus session) and unlock it, then try again")]
+    Unavailable { reason: String },
+    /// The keychain is locked and was not unlocked (prompt dismissed or not answered in time).
+    #[error("the OS keychain is locked and was not unlocked within {seconds} s; unlock it (e.g. log in to your desktop session or open your keyring app) and try again")]
+    Locked { seconds: u64 },
+    /// The keychain answered with an error.
+    #[error("the OS keychain refused: {reason}")]
+    Failed { reason: String },
+}
+
+/// Where secrets are stored. The real one is [`OsKeychain`]; tests of the core may inject another to
+/// provoke faults.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError>;
+    fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError>;
+    /// Deleting a missing entry is not an error.
+    fn delete(&self, account: &str) -> Result<(), KeychainError>;
+}
+
+/// The OS keychain through the `keyring` crate: Secret Service on Linux, Keychain on macOS, Credential
+/// Manager on Windows. Each call is bounded in time: a locked keychain may show its unlock prompt, but
+/// Keyward never hangs on it.
+pub struct OsKeychain {
+    timeout: Duration,
+}
+
+impl OsKeychain {
+    /// `KEYWARD_KEYCHAIN_TIMEOUT` (seconds) overrides the default of 60 s.
+    pub fn new() -> Self {
+        let secs = std::env::var("KEYWARD_KEYCHAIN_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+        OsKeychain { timeout: Duration::from_secs(secs) }
+    }
+
+    fn run<T: Send + 'static>(
+        &self,
+        account: &str,
+        op: impl FnOnce(keyring::Entry) -> keyring::Result<T> + Send + 'static,
+    ) -> Result<T, KeychainError> {
+        let entry = keyring::Entry::new(SERVICE, account).map_err(map_err)?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(op(entry));
+        });
+        match rx.recv_timeout(self.timeout) {
+            Ok(r) => r.map_err(map_err),
+            Err(_) => Err(KeychainError::Locked { seconds: self.timeout.as_secs() }),
+        }
+    }
+}
+
+impl Default for OsKeychain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn map_err(e: keyring::Error) -> KeychainError {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => {
+            let reason = inner.to_string();
+            if reason.to_ascii_lowercase().contains("lock") || reason.to_ascii_lowercase().contains("dismiss") {
+                KeychainError::Locked { seconds: 0 }
+            } else {
+                KeychainError::Unavailable { reason }
+            }
+        }
+        keyring::Error::PlatformFailure(inner) => KeychainError::Unavailable { reason: inner.to_string() },
+        other => KeychainError::Failed { reason: other.to_string() },
+    }
+}
+
+impl SecretStore for OsKeychain {
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
+        self.run(account, |e| match e.get_password() {
+            Ok(v) => Ok(Some(Secret::new(v))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
+        let value = value.clone();
+        self.run(account, move |e| e.set_password(value.expose()))
+    }
+
+    fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        self.run(account, |e| match e.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(e),
+        })
+    }
+}
+
+/// The keychain account of one secret of one profile.
+pub fn account(store_id: &str, profile: &str, field: SecretField) -> String {
+    format!("{store_id}/{profile}/{}", field.name())
+}

@@ -1,0 +1,20 @@
+//! Keyward's core: profiles, flows, tokens, the keychain-backed secret store and the audit log.
+//!
+//! Nothing in here knows about windows or Tauri (CI checks it): the CLI and the desktop shell are thin
+//! faces over [`Keyward`].
+
+pub mod api;
+pub mod app;
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod keychain;
+pub mod oauth;
+pub mod profile;
+pub mod secret;
+
+pub use app::{Keyward, ProfileView};
+pub use error::{AppError, Error, ErrorCode, Result};
+pub use secret::Secret;

@@ -1,0 +1,333 @@
+//! Access and refresh tokens: stored in the keychain, refreshed a margin before expiry, one refresh per
+//! grant at a time across threads and processes, rotated refresh tokens persisted before use, revoked on
+//! logout.
+
+use std::time::Duration;
+
+use base64::Engine;
+use oauth2::{ClientId, ClientSecret, RefreshToken, TokenResponse as _, TokenUrl};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::discovery;
+use super::{is_invalid_grant, token_error, FlowError, OidcClient, TokenResponse};
+use crate::app::Keyward;
+use crate::audit::{AuditAction, Outcome};
+use crate::error::Result;
+use crate::http::HttpError;
+use crate::keychain::SecretField;
+use crate::profile::{Profile, Strategy};
+use crate::secret::Secret;
+
+/// How long a process waits for another one's refresh of the same grant.
+const GRANT_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// What is known about an access token, none of it secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TokenMeta {
+    /// Unix seconds; absent when the provider gave no lifetime.
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
+    #[ts(type = "number")]
+    pub issued_at: i64,
+    /// The scope granted, when the provider said.
+    pub scope: Option<String>,
+    /// The signed-in user (the ID token's `sub`), when there is an ID token.
+    pub subject: Option<String>,
+    pub token_type: String,
+}
+
+impl TokenMeta {
+    /// Stale `min(60 s, half the lifetime)` before expiry: refresh then, not after a failed call.
+    pub fn is_stale(&self, now: i64) -> bool {
+        match self.expires_at {
+            None => false,
+            Some(exp) => {
+                let margin = 60.min((exp - self.issued_at).max(0) / 2);
+                now >= exp - margin
+            }
+        }
+    }
+}
+
+/// The keychain's access-token entry: the token and its metadata, one JSON document.
+pub struct StoredToken {
+    pub access_token: Secret,
+    pub meta: TokenMeta,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredTokenDoc {
+    access_token: String,
+    #[serde(flatten)]
+    meta: TokenMeta,
+}
+
+impl StoredToken {
+    pub fn parse(s: &Secret) -> Option<Self> {
+        let doc: StoredTokenDoc = serde_json::from_str(s.expose()).ok()?;
+        Some(StoredToken { access_token: Secret::new(doc.access_token), meta: doc.meta })
+    }
+
+    fn to_secret(&self) -> Secret {
+        let doc = StoredTokenDoc { access_token: self.access_token.expose().to_string(), meta: self.meta.clone() };
+        Secret::new(serde_json::to_string(&doc).expect("token serialises"))
+    }
+}
+
+/// The subject of an ID token, decoded for display only (it came straight from the token endpoint over
+/// the back channel; nothing is decided on it).
+fn subject_of(id_token: &str) -> Option<String> {
+    let payload = id_token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("sub")?.as_str().map(String::from)
+}
+
+impl Keyward {
+    /// The oauth2 client for a profile's token endpoint.
+    pub(crate) fn oauth_client(&self, store_id: &str, name: &str, profile: &Profile) -> Result<OidcClient> {
+        let client_id = profile.client_id.clone().unwrap_or_default();
+        let mut client = OidcClient::new(ClientId::new(client_id));
+        if let Some(secret) = self.secret(store_id, name, SecretField::ClientSecret)? {
+            client = client.set_client_secret(ClientSecret::new(secret.expose().to_string()));
+        }
+        Ok(client)
+    }
+
+    /// Store a token response: the refresh token first (rotation: the new one must be safe before the old
+    /// one is forgotten), then the access token. A response without `refresh_token` keeps the old one.
+    pub(crate) fn store_tokens(&self, store_id: &str, name: &str, resp: &TokenResponse) -> Result<TokenMeta> {
+        if let Some(rt) = resp.refresh_token() {
+            self.set_secret(store_id, name, SecretField::RefreshToken, &Secret::new(rt.secret().clone()))?;
+        }
+        let now = self.clock.now();
+        let previous = self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s));
+        let meta = TokenMeta {
+            expires_at: resp.expires_in().map(|d| now + d.as_secs() as i64),
+            issued_at: now,
+            scope: resp.scopes().map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
+            // A refresh response rarely has an ID token: keep the subject we knew.
+            subject: resp
+                .extra_fields()
+                .id_token
+                .as_deref()
+                .and_then(subject_of)
+                .or(previous.and_then(|p| p.meta.subject)),
+            token_type: resp.token_type().as_ref().to_string(),
+        };
+        let stored =
+            StoredToken { access_token: Secret::new(resp.access_token().secret().clone()), meta: meta.clone() };
+        self.set_secret(store_id, name, SecretField::AccessToken, &stored.to_secret())?;
+        Ok(meta)
+    }
+
+    /// A valid access token for the profile: the cached one while fresh, else refreshed.
+    /// `fresh` ignores the cache and refreshes now.
+    pub async fn token(&self, name: &str, fresh: bool) -> Result<StoredToken> {
+        let config = self.config.load()?;
+        let profile = config.profile(name)?.clone();
+        let store_id = config.store_id;
+        match profile.strategy {
+            Strategy::Pkce => {}
+        }
+        let started = self.clock.now();
+        if !fresh {
+            if let Some(t) = self.cached(&store_id, name)? {
+                if !t.meta.is_stale(started) {
+                    return Ok(t);
+                }
+            }
+        }
+
+        // One refresh per grant: this provider (and many others) revokes the whole grant when a rotated
+        // refresh token is used twice. The lock is shared by every thread and process on this home.
+        let home = self.home().clone();
+        let lock_name = format!("grant-{name}");
+        let _lock = tokio::task::spawn_blocking(move || home.lock(&lock_name, GRANT_LOCK_WAIT))
+            .await
+            .expect("lock task does not panic")?;
+        // Re-read: whoever held the lock may have refreshed already.
+        if let Some(t) = self.cached(&store_id, name)? {
+            let now = self.clock.now();
+            if !t.meta.is_stale(now) && (!fresh || t.meta.issued_at >= started) {
+                return Ok(t);
+            }
+        }
+        self.refresh(&store_id, name, &profile).await
+    }
+
+    fn cached(&self, store_id: &str, name: &str) -> Result<Option<StoredToken>> {
+        Ok(self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s)))
+    }
+
+    async fn refresh(&self, store_id: &str, name: &str, profile: &Profile) -> Result<StoredToken> {
+        let result = self.refresh_inner(store_id, name, profile).await;
+        if let Err(e) = &result {
+            self.record(AuditAction::Refresh, name, Outcome::Failed, Some(e.to_string()));
+        }
+        result
+    }
+
+    async fn refresh_inner(&self, store_id: &str, name: &str, profile: &Profile) -> Result<StoredToken> {
+        let Some(refresh_token) = self.secret(store_id, name, SecretField::RefreshToken)? else {
+            if self.cached(store_id, name)?.is_some() {
+                // Expired, and the provider gave no refresh token (no offline_access?).
+                return Err(FlowError::LoginAgain {
+                    profile: name.to_string(),
+                    description: Some("the access token expired and there is no refresh token".into()),
+                }
+                .into());
+            }
+            return Err(FlowError::NotLoggedIn { profile: name.to_string() }.into());
+        };
+        let endpoints = discovery::resolve(&self.http, profile).await?;
+        let client =
+            self.oauth_client(store_id, name, profile)?.set_token_uri(TokenUrl::from_url(endpoints.token.clone()));
+        let refresh_token = RefreshToken::new(refresh_token.expose().to_string());
+        let mut request = client.exchange_refresh_token(&refresh_token);
+        if let Some(resource) = &profile.resource {
+            request = request.add_extra_param("resource", resource.clone());
+        }
+        tracing::info!(profile = name, token_url = %endpoints.token, "refreshing the access token");
+        let resp = match request.request_async(&self.http).await {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(description) = is_invalid_grant(&e) {
+                    // The grant is gone: forget its tokens, so the app shows "log in" rather than a dead state.
+                    self.delete_secret(store_id, name, SecretField::AccessToken)?;
+                    self.delete_secret(store_id, name, SecretField::RefreshToken)?;
+                    return Err(FlowError::LoginAgain { profile: name.to_string(), description }.into());
+                }
+                return Err(token_error(e, "the token endpoint"));
+            }
+        };
+        self.store_tokens(store_id, name, &resp)?;
+        self.cached(store_id, name)?.ok_or_else(|| {
+            crate::keychain::KeychainError::Failed { reason: "the token just stored could not be read back".into() }
+                .into()
+        })
+    }
+
+    /// Forget the profile's tokens, revoking the refresh token (RFC 7009) first where the provider can.
+    pub async fn logout(&self, name: &str) -> Result<LogoutOutcome> {
+        let config = self.config.load()?;
+        let profile = config.profile(name)?.clone();
+        let store_id = config.store_id;
+        let refresh = self.secret(&store_id, name, SecretField::RefreshToken)?;
+        let had_tokens = refresh.is_some() || self.cached(&store_id, name)?.is_some();
+
+        let revoke_result: Result<bool> = async {
+            let Some(rt) = &refresh else { return Ok(false) };
+            let endpoints = discovery::resolve(&self.http, &profile).await?;
+            let Some(revocation) = endpoints.revocation.clone() else { return Ok(false) };
+            self.revoke(&store_id, name, &profile, revocation, rt).await?;
+            Ok(true)
+        }
+        .await;
+
+        // Forget locally whatever the provider said: the user asked to be logged out.
+        self.delete_secret(&store_id, name, SecretField::AccessToken)?;
+        self.delete_secret(&store_id, name, SecretField::RefreshToken)?;
+        let outcome = match revoke_result {
+            Ok(true) => LogoutOutcome::Revoked,
+            Ok(false) if had_tokens => LogoutOutcome::ForgottenOnly,
+            Ok(false) => LogoutOutcome::WasNotLoggedIn,
+            Err(e) => {
+                self.record(
+                    AuditAction::Logout,
+                    name,
+                    Outcome::Failed,
+                    Some(format!("tokens forgotten here, but revocation failed: {e}")),
+                );
+                return Err(e);
+            }
+        };
+        self.record(AuditAction::Logout, name, Outcome::Ok, Some(outcome.describe().to_string()));
+        Ok(outcome)
+    }
+}
+
+impl Keyward {
+    /// RFC 7009 revocation of a refresh token. Sent by hand rather than through `oauth2`, which refuses
+    /// non-https revocation URLs even on loopback (local development, the test rig); the request is a
+    /// plain form POST authenticated like a token request.
+    async fn revoke(&self, store_id: &str, name: &str, profile: &Profile, url: url::Url, token: &Secret) -> Result<()> {
+        let what = "the revocation endpoint";
+        let client_id = profile.client_id.clone().unwrap_or_default();
+        let mut form = vec![("token", token.expose().to_string()), ("token_type_hint", "refresh_token".to_string())];
+        let mut request = self.http.post(url);
+        match self.secret(store_id, name, SecretField::ClientSecret)? {
+            Some(secret) => request = request.basic_auth(form_encode(&client_id), Some(form_encode(secret.expose()))),
+            None => form.push(("client_id", client_id)),
+        }
+        let resp = request.form(&form).send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
+        if resp.status().is_success() {
+            return Ok(());
+        }
+        let status = resp.status().as_u16();
+        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        let field = |k: &str| body.get(k).and_then(|v| v.as_str()).map(String::from);
+        Err(FlowError::TokenEndpoint {
+            error: field("error").unwrap_or_else(|| format!("HTTP {status}")),
+            description: field("error_description"),
+        }
+        .into())
+    }
+}
+
+/// RFC 6749 §2.3.1: client credentials in HTTP Basic are form-encoded first.
+fn form_encode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum LogoutOutcome {
+    /// The provider revoked the refresh token, and the tokens are forgotten here.
+    Revoked,
+    /// The provider has no revocation endpoint: the tokens are forgotten here only.
+    ForgottenOnly,
+    WasNotLoggedIn,
+}
+
+impl LogoutOutcome {
+    pub fn describe(self) -> &'static str {
+        match self {
+            LogoutOutcome::Revoked => "refresh token revoked at the provider; tokens forgotten",
+            LogoutOutcome::ForgottenOnly => "the provider offers no revocation: tokens forgotten here only",
+            LogoutOutcome::WasNotLoggedIn => "was not logged in",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(issued: i64, exp: Option<i64>) -> TokenMeta {
+        TokenMeta { expires_at: exp, issued_at: issued, scope: None, subject: None, token_type: "bearer".into() }
+    }
+
+    #[test]
+    fn refresh_margin_is_min_of_60s_and_half_the_lifetime() {
+        let hour = meta(0, Some(3600));
+        assert!(!hour.is_stale(3539));
+        assert!(hour.is_stale(3540), "one minute before expiry");
+        let short = meta(0, Some(10));
+        assert!(!short.is_stale(4));
+        assert!(short.is_stale(5), "half of a 10 s lifetime");
+        assert!(!meta(0, None).is_stale(1 << 40), "no lifetime: used until the API says otherwise");
+    }
+
+    #[test]
+    fn subject_is_read_from_the_id_token_payload() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"sub":"alice","aud":"x"}"#);
+        assert_eq!(subject_of(&format!("h.{payload}.s")).as_deref(), Some("alice"));
+        assert_eq!(subject_of("garbage"), None);
+    }
+}
