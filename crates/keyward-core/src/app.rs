@@ -37,6 +37,7 @@ pub struct ProfileView {
     pub has_access_token: bool,
     /// The current access token's expiry, scope and subject, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub token: Option<TokenMeta>,
 }
 

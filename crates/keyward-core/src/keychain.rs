@@ -37,9 +37,12 @@ pub enum KeychainError {
     /// No Secret Service / keychain to talk to (no D-Bus session, no daemon).
     #[error("the OS keychain is not available ({reason}). Keyward keeps secrets only there: start your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC, in a D-Bus session) and unlock it, then try again")]
     Unavailable { reason: String },
-    /// The keychain is locked and was not unlocked (prompt dismissed or not answered in time).
-    #[error("the OS keychain is locked and was not unlocked within {seconds} s; unlock it (e.g. log in to your desktop session or open your keyring app) and try again")]
+    /// The keychain's unlock prompt was not answered in time (or the keychain hung).
+    #[error("the OS keychain did not answer within {seconds} s (is its unlock prompt waiting for you?); unlock it (e.g. open your keyring app) and try again")]
     Locked { seconds: u64 },
+    /// The keychain is locked and its unlock prompt was dismissed or could not be shown.
+    #[error("the OS keychain is locked and was not unlocked ({reason}); unlock it (e.g. log in to your desktop session or open your keyring app) and try again")]
+    NotUnlocked { reason: String },
     /// The keychain answered with an error.
     #[error("the OS keychain refused: {reason}")]
     Failed { reason: String },
@@ -95,8 +98,9 @@ fn map_err(e: keyring::Error) -> KeychainError {
     match e {
         keyring::Error::NoStorageAccess(inner) => {
             let reason = inner.to_string();
-            if reason.to_ascii_lowercase().contains("lock") || reason.to_ascii_lowercase().contains("dismiss") {
-                KeychainError::Locked { seconds: 0 }
+            let lower = reason.to_ascii_lowercase();
+            if ["lock", "dismiss", "prompt"].iter().any(|w| lower.contains(w)) {
+                KeychainError::NotUnlocked { reason }
             } else {
                 KeychainError::Unavailable { reason }
             }

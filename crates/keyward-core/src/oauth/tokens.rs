@@ -134,12 +134,10 @@ impl Keyward {
         match profile.strategy {
             Strategy::Pkce => {}
         }
-        let started = self.clock.now();
-        if !fresh {
-            if let Some(t) = self.cached(&store_id, name)? {
-                if !t.meta.is_stale(started) {
-                    return Ok(t);
-                }
+        let before = self.cached(&store_id, name)?;
+        if let Some(t) = &before {
+            if !fresh && !t.meta.is_stale(self.clock.now()) {
+                return Ok(before.expect("checked"));
             }
         }
 
@@ -150,10 +148,11 @@ impl Keyward {
         let _lock = tokio::task::spawn_blocking(move || home.lock(&lock_name, GRANT_LOCK_WAIT))
             .await
             .expect("lock task does not panic")?;
-        // Re-read: whoever held the lock may have refreshed already.
+        // Re-read: whoever held the lock may have refreshed already. With `fresh`, only a token other
+        // than the one we saw before waiting counts as new.
         if let Some(t) = self.cached(&store_id, name)? {
-            let now = self.clock.now();
-            if !t.meta.is_stale(now) && (!fresh || t.meta.issued_at >= started) {
+            let replaced = before.as_ref().is_none_or(|b| b.access_token != t.access_token);
+            if !t.meta.is_stale(self.clock.now()) && (!fresh || replaced) {
                 return Ok(t);
             }
         }

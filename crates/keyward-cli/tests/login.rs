@@ -1,0 +1,152 @@
+//! `keyward login` against the real OpenID provider, with headless Chromium as the person at the
+//! keyboard: the happy path and every way a login can go wrong.
+
+mod common;
+
+use common::{repo_root, Kw, Rig};
+
+#[test]
+fn login_then_token_call_show_and_logout() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+
+    let login = kw.run(&["login", "demo"]).ok();
+    assert!(login.stderr.contains("Logged in to demo as alice"), "{}", login.stderr);
+    let page = kw.browser_page();
+    assert!(
+        page["text"].as_str().unwrap().contains("You can close this tab"),
+        "the browser tab says it is done: {page}"
+    );
+
+    // The tokens are in the real Secret Service, as libsecret itself sees them.
+    let accounts = kw.secret_tool_accounts();
+    let store = kw.store_id();
+    assert!(accounts.contains(&format!("{store}/demo/refreshToken")), "{accounts:?}");
+    assert!(accounts.contains(&format!("{store}/demo/accessToken")), "{accounts:?}");
+
+    let token = kw.run(&["token", "demo"]).ok().stdout.trim().to_string();
+    assert_eq!(token.split('.').count(), 3, "a JWT access token: {token}");
+    let call = kw.run(&["call", "demo", &format!("{}/v1/whoami", rig.api)]).ok();
+    let who: serde_json::Value = serde_json::from_str(&call.stdout).unwrap();
+    assert_eq!(who["sub"], "alice");
+    assert_eq!(who["scope"], "read:users");
+
+    let show = kw.run(&["profile", "show", "demo", "--json"]).ok();
+    let v = show.json();
+    assert_eq!(v["hasRefreshToken"], true);
+    assert_eq!(v["hasAccessToken"], true);
+    assert_eq!(v["token"]["subject"], "alice");
+    assert!(!show.stdout.contains(&token), "show never prints the token");
+
+    let refresh = kw.keychain("demo", "refreshToken").unwrap();
+    let logout = kw.run(&["logout", "demo"]).ok();
+    assert!(logout.stderr.contains("refresh token revoked at the provider"), "{}", logout.stderr);
+    assert_eq!(rig.stats()["revocations"], 1);
+    assert_eq!(
+        rig.raw_refresh(&refresh)["error"],
+        "invalid_grant",
+        "the provider no longer honours the revoked refresh token"
+    );
+    assert!(kw.secret_tool_accounts().iter().all(|a| !a.ends_with("Token")), "logout forgets the tokens");
+    kw.run(&["token", "demo"]).fails(6, "not logged in; run `keyward login demo`");
+
+    let audit = kw.run(&["audit", "--json"]).ok().json();
+    let actions: Vec<(String, String)> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["action"].as_str().unwrap().into(), e["outcome"].as_str().unwrap().into()))
+        .collect();
+    for expected in [("login", "ok"), ("logout", "ok")] {
+        assert!(actions.contains(&(expected.0.into(), expected.1.into())), "{actions:?}");
+    }
+}
+
+#[test]
+fn declined_consent_says_so_and_stores_nothing() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new().with("KEYWARD_RIG_BROWSER", "decline");
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+    kw.run(&["login", "demo"]).fails(3, "you declined consent");
+    let page = kw.browser_page();
+    assert!(page["text"].as_str().unwrap().contains("you declined consent"), "the tab says it too: {page}");
+    assert!(kw.secret_tool_accounts().is_empty(), "nothing stored");
+    let audit = kw.run(&["audit", "--json"]).ok().json();
+    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "login" && e["outcome"] == "failed"));
+}
+
+#[test]
+fn stray_requests_idle_sockets_and_a_wrong_state_do_not_disturb_the_login() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    let noise = kw.home.path().join("noise.json");
+    let kw = kw
+        .with("BROWSER", repo_root().join("crates/keyward-cli/tests/support/noisy-browser.py").to_str().unwrap())
+        .with("REAL_BROWSER", repo_root().join("tests/rig/browser.mjs").to_str().unwrap())
+        .with("NOISE_OUT", noise.to_str().unwrap());
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+    kw.run(&["login", "demo"]).ok();
+    let answers: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(noise).unwrap()).unwrap();
+    assert_eq!(answers["favicon"]["status"], 404);
+    assert_eq!(answers["wrong_state"]["status"], 400);
+    assert!(answers["wrong_state"]["body"].as_str().unwrap().contains("state parameter does not match"));
+    assert_eq!(kw.run(&["profile", "show", "demo", "--json"]).ok().json()["hasRefreshToken"], true);
+}
+
+#[test]
+fn nobody_logs_in_so_the_login_times_out() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new().with("BROWSER", "true"); // a browser that opens nothing
+    kw.add_demo(&rig, "demo", "openid");
+    let start = std::time::Instant::now();
+    let run = kw.run(&["login", "demo", "--timeout", "2"]).fails(6, "no login arrived within 2 s");
+    assert!(start.elapsed().as_secs() < 20);
+    assert!(run.stderr.contains("/auth?"), "the URL is shown for opening by hand: {}", run.stderr);
+}
+
+#[test]
+fn a_response_without_the_advertised_iss_is_refused() {
+    let rig = Rig::start(&["--drop-iss"]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+    kw.run(&["login", "demo"]).fails(3, "carries no `iss`");
+    assert!(kw.secret_tool_accounts().is_empty(), "nothing stored");
+}
+
+#[test]
+fn a_provider_without_discovery_works_with_explicit_endpoints() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.run(&[
+        "profile",
+        "add",
+        "manual",
+        "--strategy",
+        "pkce",
+        "--client-id",
+        "native-app",
+        "--authorize-url",
+        &format!("{}/auth", rig.issuer),
+        "--url",
+        &rig.token_endpoint,
+        "--scope",
+        "openid offline_access read:users",
+        "--set",
+        "redirectHost=localhost",
+    ])
+    .ok();
+    kw.run(&["login", "manual"]).ok();
+    let page = kw.browser_page();
+    assert!(page["url"].as_str().unwrap().starts_with("http://localhost:"), "the redirect used localhost: {page}");
+    kw.run(&["call", "manual", &format!("{}/v1/whoami", rig.api)]).ok();
+}
+
+#[test]
+fn a_token_without_the_needed_scope_says_which_to_add() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "narrow", "openid offline_access");
+    kw.run(&["login", "narrow"]).ok();
+    kw.run(&["call", "narrow", &format!("{}/v1/whoami", rig.api)]).fails(3, "add scope read:users");
+}

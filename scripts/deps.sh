@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what building and testing Keyward needs, only what is missing: Debian packages (WebKitGTK for
+# the window, the Secret Service for the keychain, Chromium for the login stand-in, Xvfb and
+# WebKitWebDriver for window tests) and the npm packages of ui/ and tests/. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # Tauri v2 on Linux (WebKitGTK 4.1)
+  libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
+  libayatana-appindicator3-dev librsvg2-dev pkg-config
+  # keyring's Secret Service client (libdbus)
+  libdbus-1-dev
+  # the real keychain for tests, and a look into it
+  dbus dbus-x11 gnome-keyring libsecret-tools
+  # a display, the WebDriver for the real window, screenshots
+  xvfb xauth webkit2gtk-driver imagemagick
+  # the browser: xdg-open for users, Chromium for the test stand-in
+  xdg-utils chromium
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${#missing[@]} Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when node_modules is missing or older than the lock file.
+for dir in ui tests; do
+  if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; }; then
+    echo "deps: npm ci in $dir/"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    touch "$dir/node_modules"
+  fi
+done
