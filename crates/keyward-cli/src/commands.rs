@@ -240,14 +240,30 @@ async fn login(kw: &Keyward, name: &str, timeout: u64) -> Result {
         }
         LoginProgress::ExchangingCode => eprintln!("Exchanging the code for tokens…"),
     };
-    let cancel = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let meta = kw.login(name, Duration::from_secs(timeout), progress, cancel).await?;
+    let meta = kw.login(name, Duration::from_secs(timeout), progress, ctrl_c()).await?;
     let who = meta.subject.map(|s| format!(" as {s}")).unwrap_or_default();
     let until = meta.expires_at.map(|e| format!("; access token valid until {}", rfc3339(e))).unwrap_or_default();
     eprintln!("Logged in to {name}{who}{until}.");
     Ok(())
+}
+
+/// Completes on Ctrl-C. On Unix the handler is registered now, not when the future is first polled, so a
+/// Ctrl-C while the login is still starting is not lost; if no handler can be registered it never completes.
+fn ctrl_c() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        if let Some(s) = signal.as_mut() {
+            s.recv().await;
+            return;
+        }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_ok() {
+            return;
+        }
+        std::future::pending::<()>().await
+    }
 }
 
 fn print_profile(v: &ProfileView) {

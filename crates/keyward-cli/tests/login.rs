@@ -150,3 +150,36 @@ fn a_token_without_the_needed_scope_says_which_to_add() {
     kw.run(&["login", "narrow"]).ok();
     kw.run(&["call", "narrow", &format!("{}/v1/whoami", rig.api)]).fails(3, "add scope read:users");
 }
+
+#[test]
+fn ctrl_c_cancels_the_login_and_frees_the_port() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new().with("BROWSER", "true");
+    // A fixed port, as for a provider that registered one, plus extra authorize parameters.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    kw.add_demo(&rig, "demo", "openid");
+    kw.run(&[
+        "profile",
+        "edit",
+        "demo",
+        "--set",
+        &format!("redirectPort={port}"),
+        "--set",
+        "authorizeParams.login_hint=bob",
+    ])
+    .ok();
+    let child = kw.command(&["login", "demo"]).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed().as_secs() < 10, "the listener never came up on the fixed port");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("login cancelled"), "{stderr}");
+    assert!(stderr.contains(&format!("redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback")), "{stderr}");
+    assert!(stderr.contains("login_hint=bob"), "extra authorize parameters are sent: {stderr}");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the listener is closed");
+}
