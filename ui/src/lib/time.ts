@@ -1,0 +1,29 @@
+// Time as the UI shows it: "in 42 min", "3 h ago", and a clock that ticks so those stay true.
+import { useEffect, useState } from "react";
+
+/** Unix seconds now, updated every `everyMs` (expiry texts stay current while the window is open). */
+export function useNowSecs(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Math.floor(Date.now() / 1000));
+  useEffect(() => {
+    const id = setInterval(() => setNow(Math.floor(Date.now() / 1000)), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
+}
+
+/** A duration in words, coarse on purpose: "less than a minute", "42 min", "3 h 5 min", "2 days". */
+export function duration(secs: number): string {
+  const s = Math.abs(secs);
+  if (s < 60) return "less than a minute";
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+  const days = Math.floor(h / 24);
+  return days === 1 ? "1 day" : `${days} days`;
+}
+
+/** A Unix-seconds instant as an ISO string, for `<time dateTime>` and tooltips. */
+export function isoTime(unixSecs: number): string {
+  return new Date(unixSecs * 1000).toISOString();
+}

@@ -1,0 +1,95 @@
+// The profiles page: every profile with its sign-in state, a search that filters them, and what to do when
+// there are none or they cannot be read.
+import { useMemo, useRef, useState } from "react";
+
+import { EmptyState } from "../components/EmptyState";
+import { ErrorState } from "../components/ErrorState";
+import { ProfileList, type ProfileListHandle } from "../components/ProfileList";
+import { SearchBox } from "../components/SearchBox";
+import { matches } from "../lib/profiles";
+import { useNowSecs } from "../lib/time";
+import { useProfiles } from "../lib/use-profiles";
+
+const ADD_EXAMPLE = [
+  "keyward profile add demo --strategy pkce \\",
+  "    --issuer https://id.example.com \\",
+  '    --client-id native-app --scope "openid read:users"',
+].join("\n");
+
+export function ProfilesPage() {
+  const { state, reloading, reload } = useProfiles();
+  const [query, setQuery] = useState("");
+  const nowSecs = useNowSecs();
+  const list = useRef<ProfileListHandle>(null);
+
+  const all = state.status === "ready" ? state.profiles : [];
+  const shown = useMemo(() => all.filter((p) => matches(p, query)), [all, query]);
+  const hasProfiles = all.length > 0;
+
+  return (
+    <>
+      <header className="page-header">
+        <div>
+          <h1>Profiles</h1>
+          <p className="subtitle" aria-live="polite">
+            {state.status === "ready"
+              ? countText(all.length, shown.length, query)
+              : state.status === "loading"
+                ? "Loading…"
+                : "Could not load profiles"}
+          </p>
+        </div>
+        <div className="page-actions">
+          {hasProfiles && (
+            <SearchBox
+              label="Search profiles"
+              placeholder="Search by name, issuer, client, user…"
+              value={query}
+              onChange={setQuery}
+              onArrowDown={() => list.current?.focusFirst()}
+            />
+          )}
+          <button type="button" className="button" onClick={reload} disabled={reloading} aria-label="Reload profiles">
+            {reloading ? "Loading…" : "Reload"}
+          </button>
+        </div>
+      </header>
+
+      {state.status === "loading" && <div className="loading" aria-busy="true" />}
+
+      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
+
+      {state.status === "ready" && !hasProfiles && (
+        <EmptyState title="No profiles yet">
+          <p>A profile tells Keyward how to get a credential for one API. Add one from a terminal:</p>
+          <pre className="command">
+            <code>{ADD_EXAMPLE}</code>
+          </pre>
+          <p className="muted">
+            Then log in with <code>keyward login demo</code>. This list updates when you come back to the window.
+          </p>
+        </EmptyState>
+      )}
+
+      {state.status === "ready" && hasProfiles && shown.length === 0 && (
+        <div className="no-match" role="status">
+          <p>
+            No profile matches <q>{query}</q>.
+          </p>
+          <button type="button" className="button" onClick={() => setQuery("")}>
+            Clear search
+          </button>
+        </div>
+      )}
+
+      {state.status === "ready" && shown.length > 0 && (
+        <ProfileList ref={list} profiles={shown} nowSecs={nowSecs} label="Profiles" />
+      )}
+    </>
+  );
+}
+
+function countText(total: number, shown: number, query: string): string {
+  const noun = (n: number) => (n === 1 ? "1 profile" : `${n} profiles`);
+  return query.trim() ? `${shown} of ${noun(total)}` : noun(total);
+}
