@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Add, change, list, show and remove profiles
     #[command(subcommand)]
-    Profile(ProfileCmd),
+    Profile(Box<ProfileCmd>),
     /// The supported strategies and their fields
     Strategies {
         #[arg(long)]
@@ -41,11 +41,17 @@ pub enum Command {
     /// Print a valid access token (cached, or refreshed when close to expiry)
     Token {
         name: String,
-        /// Refresh now, ignoring the cached token
+        /// Get a new token now, ignoring the cached one
         #[arg(long)]
         fresh: bool,
         #[arg(long)]
         json: bool,
+        /// Print the token request that would be sent (secrets masked) and send nothing
+        #[arg(long, conflicts_with_all = ["fresh", "assertion"])]
+        dry_run: bool,
+        /// saml-bearer: exchange this IdP assertion (XML or base64; a file, or - for standard input)
+        #[arg(long, value_name = "FILE|-")]
+        assertion: Option<String>,
     },
     /// Send a request with the profile's credential and print the response body
     Call {
@@ -70,6 +76,82 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Key pairs for private_key_jwt: generate, import, list, JWKS, export
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// API keys issued by a provider
+    #[command(subcommand)]
+    Apikey(ApikeyCmd),
+    /// Show a stored secret (explicit, recorded in the audit log)
+    #[command(subcommand)]
+    Secret(SecretCmd),
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Generate a key pair; prints the public JWK
+    New {
+        name: String,
+        /// JWS algorithm; fixes the key type (RS*/PS* RSA, ES256 P-256, ES384 P-384)
+        #[arg(long, default_value = "RS384")]
+        alg: String,
+        /// RSA key size: 2048, 3072 or 4096
+        #[arg(long, default_value_t = 3072)]
+        bits: usize,
+        /// Key ID (default: the RFC 7638 thumbprint)
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// Bring your own private key (PEM: PKCS#8, PKCS#1 or SEC1)
+    Import {
+        name: String,
+        #[arg(long, value_name = "FILE")]
+        pem: String,
+        /// JWS algorithm (default: RS384 for RSA, ES256 / ES384 for P-256 / P-384)
+        #[arg(long)]
+        alg: Option<String>,
+        #[arg(long)]
+        kid: Option<String>,
+    },
+    /// List the key pairs
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the public JWKS of these keys (to upload or host)
+    Jwks {
+        #[arg(required = true)]
+        names: Vec<String>,
+    },
+    /// Print a key as PEM or JWK (public unless --private)
+    Export {
+        name: String,
+        #[arg(long, default_value = "pem", value_parser = ["pem", "jwk"])]
+        format: String,
+        /// The private key itself (PEM), recorded in the audit log
+        #[arg(long)]
+        private: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ApikeyCmd {
+    /// Store a provider-issued key for profile NAME (an api-key profile, created when missing)
+    Set {
+        name: String,
+        /// Read the key from standard input
+        #[arg(long, required = true)]
+        stdin: bool,
+        /// bearer | header:NAME | query:NAME
+        #[arg(long)]
+        placement: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SecretCmd {
+    /// Print one secret of a profile (clientSecret, apiKey, password, refreshToken, accessToken)
+    Reveal { name: String, field: String },
 }
 
 #[derive(Subcommand)]
@@ -118,8 +200,23 @@ pub struct FieldArgs {
     #[arg(long)]
     pub client_id: Option<String>,
     /// Read the client secret from standard input (never from the command line)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "password_stdin")]
     pub client_secret_stdin: bool,
+    /// Read the password from standard input (jwt-login, session)
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The profile as JSON, seed 004 field names (string values such as "true" accepted)
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+    /// client-credentials: client-secret-basic (default) or client-secret-post
+    #[arg(long)]
+    pub auth: Option<String>,
+    /// private-key-jwt: the key pair that signs (see `keyward key`)
+    #[arg(long)]
+    pub key: Option<String>,
+    /// jwt-login, session: the account's email
+    #[arg(long)]
+    pub email: Option<String>,
     /// Space-separated scopes
     #[arg(long)]
     pub scope: Option<String>,

@@ -58,7 +58,7 @@ fn bad_input_is_refused_and_loses_nothing() {
     kw.run(&["profile", "add", "bad name", "--issuer", ISSUER, "--client-id", "a"])
         .fails(2, "not a valid profile name");
     kw.run(&["profile", "add", "x", "--strategy", "magic", "--issuer", ISSUER])
-        .fails(2, "unknown strategy \"magic\"; known: pkce");
+        .fails(2, "unknown strategy \"magic\"; known: pkce, client-credentials, private-key-jwt");
     kw.run(&["profile", "add", "x", "--issuer", "http://id.example.com", "--client-id", "a"]).fails(2, "use https");
     kw.run(&["profile", "add", "x", "--issuer", "not a url", "--client-id", "a"]).fails(2, "issuer: not a URL");
     kw.run(&["profile", "add", "x", "--issuer", ISSUER]).fails(2, "clientId: required");

@@ -7,6 +7,7 @@ use crate::app::Keyward;
 use crate::error::{ErrorCode, Result};
 use crate::http::HttpError;
 use crate::oauth::{truncate, FlowError};
+use crate::profile::{ApiKeyPlacement, Profile, Strategy};
 
 /// Response bodies larger than this are cut (the UI and terminals show text, not downloads).
 const MAX_BODY: usize = 4 << 20;
@@ -92,28 +93,62 @@ fn bearer_param(header: &str, name: &str) -> Option<String> {
     })
 }
 
+/// How the credential rides on an API request.
+enum Credential<'a> {
+    Bearer(&'a str),
+    Header(&'a str, &'a str),
+    Query(&'a str, &'a str),
+    Cookie(&'a str),
+}
+
 impl Keyward {
-    /// Send `req` with the profile's access token. A 401 `TOKEN_EXPIRED` gets one refresh and one retry.
+    /// Send `req` with the profile's credential. A 401 `TOKEN_EXPIRED` (or, for logins that can simply log
+    /// in again, any 401) gets one new token and one retry.
     pub async fn call(&self, name: &str, req: &ApiRequest) -> Result<ApiResponse> {
+        let profile = self.profile(name)?;
         let token = self.token(name, false).await?;
-        let first = self.send(req, token.access_token.expose()).await?;
+        let first = self.send_with(&profile, req, token.access_token.expose()).await?;
         let expired = first.status == 401
-            && first.problem(name).is_some_and(
-                |p| matches!(&p, FlowError::Api { code, .. } if code.eq_ignore_ascii_case("TOKEN_EXPIRED")),
-            );
-        if !expired {
+            && (matches!(profile.strategy, Strategy::Session | Strategy::JwtLogin)
+                || first.problem(name).is_some_and(
+                    |p| matches!(&p, FlowError::Api { code, .. } if code.eq_ignore_ascii_case("TOKEN_EXPIRED")),
+                ));
+        if !expired || profile.strategy == Strategy::ApiKey {
             return Ok(first);
         }
-        tracing::info!(profile = name, "the API says the token expired: refreshing once and retrying");
+        tracing::info!(profile = name, "the API says the credential expired: getting a new one and retrying once");
         let token = self.token(name, true).await?;
-        self.send(req, token.access_token.expose()).await
+        self.send_with(&profile, req, token.access_token.expose()).await
     }
 
-    async fn send(&self, req: &ApiRequest, access_token: &str) -> Result<ApiResponse> {
+    async fn send_with(&self, profile: &Profile, req: &ApiRequest, credential: &str) -> Result<ApiResponse> {
+        let cred = match profile.strategy {
+            Strategy::ApiKey => match profile.api_key_placement() {
+                ApiKeyPlacement::Bearer => Credential::Bearer(credential),
+                ApiKeyPlacement::Header(h) => return self.send(req, Credential::Header(&h, credential)).await,
+                ApiKeyPlacement::Query(q) => return self.send(req, Credential::Query(&q, credential)).await,
+            },
+            Strategy::Session => Credential::Cookie(credential),
+            _ => Credential::Bearer(credential),
+        };
+        self.send(req, cred).await
+    }
+
+    async fn send(&self, req: &ApiRequest, credential: Credential<'_>) -> Result<ApiResponse> {
         let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| crate::config::ConfigError::bad_field("method", "an HTTP method such as GET or POST"))?;
-        let url = crate::profile::check_endpoint_url("url", &req.url)?;
-        let mut builder = self.http.request(method, url).bearer_auth(access_token);
+        let mut url = crate::profile::check_endpoint_url("url", &req.url)?;
+        if let Credential::Query(param, key) = credential {
+            // The key is now in the URL: no error or log below may print the URL (HttpError drops it).
+            url.query_pairs_mut().append_pair(param, key);
+        }
+        let mut builder = self.http.request(method, url);
+        builder = match credential {
+            Credential::Bearer(t) => builder.bearer_auth(t),
+            Credential::Header(h, v) => builder.header(h, v),
+            Credential::Cookie(c) => builder.header(reqwest::header::COOKIE, c),
+            Credential::Query(..) => builder,
+        };
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
         }

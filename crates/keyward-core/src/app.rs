@@ -35,6 +35,8 @@ pub struct ProfileView {
     pub has_client_secret: bool,
     pub has_refresh_token: bool,
     pub has_access_token: bool,
+    pub has_api_key: bool,
+    pub has_password: bool,
     /// The current access token's expiry, scope and subject, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -57,9 +59,14 @@ impl Keyward {
         }
     }
 
-    /// Keyward as a user runs it: `KEYWARD_HOME` (or the config dir) and the OS keychain.
+    /// Keyward as a user runs it: `KEYWARD_HOME` (or the config dir) and the OS keychain, or, only when
+    /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use).
     pub fn open_default() -> Self {
-        Self::new(Home::from_env(), Arc::new(OsKeychain::new()))
+        let secrets: Arc<dyn SecretStore> = match std::env::var(crate::keychain::env::OPT_IN).as_deref() {
+            Ok("1") | Ok("true") => Arc::new(crate::keychain::env::EnvSecrets::new()),
+            _ => Arc::new(OsKeychain::new()),
+        };
+        Self::new(Home::from_env(), secrets)
     }
 
     pub fn home(&self) -> &Home {
@@ -149,6 +156,49 @@ impl Keyward {
         Ok(())
     }
 
+    /// A stored secret, shown because the user asked: the one explicit door, recorded in the audit log.
+    pub fn reveal(&self, name: &str, field: &str) -> Result<Secret> {
+        let config = self.config.load()?;
+        config.profile(name)?;
+        let known = || SecretField::ALL.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+        let f = SecretField::parse(field).ok_or_else(|| {
+            ConfigError::bad_field("field", &format!("{field:?} is not a secret field; one of {}", known()))
+        })?;
+        let value = self
+            .secret(&config.store_id, name, f)?
+            .ok_or_else(|| ConfigError::bad_field(field, &format!("profile {name} has no {field} stored")))?;
+        // The access-token entry is a JSON document; reveal the token itself.
+        let value = match f {
+            SecretField::AccessToken => StoredToken::parse(&value).map(|t| t.access_token).unwrap_or(value),
+            _ => value,
+        };
+        self.record(AuditAction::Reveal, name, Outcome::Ok, Some(format!("{field} revealed")));
+        Ok(value)
+    }
+
+    /// Store a provider-issued API key for profile `name`: an `api-key` profile, created when missing;
+    /// other settings kept.
+    pub fn set_api_key(&self, name: &str, key: Secret, placement: Option<&str>) -> Result<ProfileView> {
+        let mut sets = Vec::new();
+        if let Some(p) = placement {
+            sets.push(("apiKeyPlacement".to_string(), p.to_string()));
+        }
+        let exists = self.config.load()?.profiles.contains_key(name);
+        if exists {
+            let profile = self.profile(name)?;
+            if profile.strategy != crate::profile::Strategy::ApiKey {
+                sets.insert(0, ("strategy".to_string(), "api-key".to_string()));
+            }
+            self.edit(name, &sets, vec![(SecretField::ApiKey, key)])
+        } else {
+            let mut profile = Profile::new(crate::profile::Strategy::ApiKey);
+            for (k, v) in &sets {
+                profile.set(k, v)?;
+            }
+            self.add(name, profile, vec![(SecretField::ApiKey, key)])
+        }
+    }
+
     pub fn audit_events(&self) -> Result<Vec<AuditEvent>> {
         Ok(self.audit.read()?)
     }
@@ -163,6 +213,8 @@ impl Keyward {
             has_client_secret: has(SecretField::ClientSecret)?,
             has_refresh_token: has(SecretField::RefreshToken)?,
             has_access_token: token.is_some(),
+            has_api_key: has(SecretField::ApiKey)?,
+            has_password: has(SecretField::Password)?,
             token,
         })
     }

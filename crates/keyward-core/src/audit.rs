@@ -21,6 +21,9 @@ pub enum AuditAction {
     Login,
     Logout,
     Refresh,
+    KeyCreated,
+    /// A secret was shown or exported on request.
+    Reveal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

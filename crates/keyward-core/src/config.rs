@@ -145,6 +145,9 @@ pub struct Config {
     pub store_id: String,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// Key pairs: public parts only; private keys are in the keychain.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub keys: BTreeMap<String, crate::keys::KeyInfo>,
 }
 
 impl Config {
@@ -154,6 +157,7 @@ impl Config {
             version: CONFIG_VERSION,
             store_id: id.iter().map(|b| format!("{b:02x}")).collect(),
             profiles: BTreeMap::new(),
+            keys: BTreeMap::new(),
         }
     }
 

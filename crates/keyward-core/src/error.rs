@@ -63,6 +63,8 @@ pub enum Error {
     Flow(#[from] FlowError),
     #[error(transparent)]
     Http(#[from] HttpError),
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
 }
 
 impl Error {
@@ -72,6 +74,7 @@ impl Error {
             Error::Keychain(_) => ErrorCode::Keychain,
             Error::Flow(e) => e.code(),
             Error::Http(e) => e.code(),
+            Error::Key(e) => e.code(),
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod keychain;
+pub mod keys;
+pub mod machine;
 pub mod oauth;
 pub mod profile;
 pub mod secret;

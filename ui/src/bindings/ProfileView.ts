@@ -6,36 +6,24 @@ import type { TokenMeta } from "./TokenMeta";
 /**
  * A profile as the CLI and the UI show it: its settings and `has<Property>` flags, never a secret.
  */
-export type ProfileView = { name: string, hasClientSecret: boolean, hasRefreshToken: boolean, hasAccessToken: boolean, 
+export type ProfileView = { name: string, hasClientSecret: boolean, hasRefreshToken: boolean, hasAccessToken: boolean, hasApiKey: boolean, hasPassword: boolean, 
 /**
  * The current access token's expiry, scope and subject, when there is one.
  */
-token: TokenMeta | null, strategy: Strategy, 
+token?: TokenMeta, strategy: Strategy, 
 /**
  * OpenID Connect / RFC 8414 issuer: endpoints come from its discovery document.
  */
-issuer?: string | null, 
+issuer?: string | null, authorizeUrl?: string | null, 
 /**
- * Authorization endpoint, for providers without discovery (overrides discovery).
+ * The token endpoint (seed 004's `url`); the login endpoint for jwt-login and session.
  */
-authorizeUrl?: string | null, 
+url?: string | null, revocationUrl?: string | null, 
 /**
- * Token endpoint (seed 004's `url`), for providers without discovery (overrides discovery).
+ * jwt-login's refresh endpoint.
  */
-url?: string | null, 
+refreshUrl?: string | null, 
 /**
- * Revocation endpoint (RFC 7009), when discovery does not name one.
+ * session's logout endpoint.
  */
-revocationUrl?: string | null, clientId?: string | null, 
-/**
- * Space-separated scopes to request.
- */
-scopes?: string | null, audience?: string | null, resource?: string | null, 
-/**
- * Loopback port for the redirect; 0 or absent = any free port.
- */
-redirectPort?: number | null, redirectHost?: RedirectHost | null, 
-/**
- * Extra authorize parameters (`prompt`, `login_hint`, `acr_values`…).
- */
-authorizeParams?: { [key in string]: string }, };
+logoutUrl?: string | null, clientId?: string | null, clientAuth?: string | null, scopes?: string | null, audience?: string | null, resource?: string | null, redirectPort?: number | null, redirectHost?: RedirectHost | null, authorizeParams?: { [key in string]: string }, grantType?: string | null, grantTypeName?: string | null, clientIdName?: string | null, clientSecretName?: string | null, refreshTokenName?: string | null, accessTokenName?: string | null, expiresFieldName?: string | null, refreshGrantType?: string | null, contentType?: string | null, noBasic?: boolean | null, basicNoForm?: boolean | null, customFieldName?: string | null, customFieldValue?: string | null, defaultExpirationSeconds?: number | null, keyName?: string | null, jku?: string | null, assertionAudience?: string | null, apiKeyPlacement?: string | null, email?: string | null, spEntityId?: string | null, acsUrl?: string | null, nameIdFormat?: string | null, };

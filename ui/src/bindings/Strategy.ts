@@ -3,4 +3,4 @@
 /**
  * How a profile obtains its credential.
  */
-export type Strategy = "pkce";
+export type Strategy = "pkce" | "client-credentials" | "private-key-jwt" | "custom-oauth" | "saml-bearer" | "api-key" | "jwt-login" | "session";

@@ -61,6 +61,10 @@ pub enum FlowError {
     LoginAgain { profile: String, description: Option<String> },
     #[error("not logged in; run `keyward login {profile}` first")]
     NotLoggedIn { profile: String },
+    #[error("no valid token; exchange a fresh SAML assertion from your IdP: `keyward token {profile} --assertion FILE` (or - for standard input)")]
+    NeedAssertion { profile: String },
+    #[error("{what} is not set up for profile {profile}: {fix}")]
+    Missing { profile: String, what: &'static str, fix: String },
     #[error("the provider's discovery document at {url} is not usable: {reason}; check the issuer URL, or set authorizeUrl and url instead")]
     Discovery { url: String, reason: String },
     #[error("profile {profile:?} uses the {strategy} strategy, which has no {operation}")]
@@ -94,7 +98,11 @@ impl FlowError {
             | FlowError::IssuerMissing
             | FlowError::TokenEndpoint { .. } => ErrorCode::Refused,
             FlowError::LoginAgain { .. } => ErrorCode::LoginAgain,
-            FlowError::Timeout { .. } | FlowError::Cancelled | FlowError::NotLoggedIn { .. } => ErrorCode::Waiting,
+            FlowError::Timeout { .. }
+            | FlowError::Cancelled
+            | FlowError::NotLoggedIn { .. }
+            | FlowError::NeedAssertion { .. } => ErrorCode::Waiting,
+            FlowError::Missing { .. } => ErrorCode::BadInput,
             FlowError::Bind { .. } | FlowError::Discovery { .. } | FlowError::WrongStrategy { .. } => {
                 ErrorCode::BadInput
             }

@@ -16,6 +16,7 @@ use crate::audit::{AuditAction, Outcome};
 use crate::error::Result;
 use crate::http::HttpError;
 use crate::keychain::SecretField;
+use crate::machine::request::TokenData;
 use crate::profile::{Profile, Strategy};
 use crate::secret::Secret;
 
@@ -101,26 +102,34 @@ impl Keyward {
     /// Store a token response: the refresh token first (rotation: the new one must be safe before the old
     /// one is forgotten), then the access token. A response without `refresh_token` keeps the old one.
     pub(crate) fn store_tokens(&self, store_id: &str, name: &str, resp: &TokenResponse) -> Result<TokenMeta> {
-        if let Some(rt) = resp.refresh_token() {
-            self.set_secret(store_id, name, SecretField::RefreshToken, &Secret::new(rt.secret().clone()))?;
-        }
         let now = self.clock.now();
-        let previous = self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s));
-        let meta = TokenMeta {
+        let data = TokenData {
+            access_token: Secret::new(resp.access_token().secret().clone()),
+            refresh_token: resp.refresh_token().map(|rt| Secret::new(rt.secret().clone())),
             expires_at: resp.expires_in().map(|d| now + d.as_secs() as i64),
-            issued_at: now,
             scope: resp.scopes().map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
-            // A refresh response rarely has an ID token: keep the subject we knew.
-            subject: resp
-                .extra_fields()
-                .id_token
-                .as_deref()
-                .and_then(subject_of)
-                .or(previous.and_then(|p| p.meta.subject)),
             token_type: resp.token_type().as_ref().to_string(),
+            subject: resp.extra_fields().id_token.as_deref().and_then(subject_of),
         };
-        let stored =
-            StoredToken { access_token: Secret::new(resp.access_token().secret().clone()), meta: meta.clone() };
+        self.store_token_data(store_id, name, data)
+    }
+
+    /// Store a token: the refresh token first (rotation: the new one must be safe before the old one is
+    /// forgotten), then the access token. A response without a refresh token keeps the old one; one
+    /// without a subject keeps the subject we knew.
+    pub(crate) fn store_token_data(&self, store_id: &str, name: &str, data: TokenData) -> Result<TokenMeta> {
+        if let Some(rt) = &data.refresh_token {
+            self.set_secret(store_id, name, SecretField::RefreshToken, rt)?;
+        }
+        let previous = self.cached(store_id, name)?;
+        let meta = TokenMeta {
+            expires_at: data.expires_at,
+            issued_at: self.clock.now(),
+            scope: data.scope,
+            subject: data.subject.or(previous.and_then(|p| p.meta.subject)),
+            token_type: data.token_type,
+        };
+        let stored = StoredToken { access_token: data.access_token, meta: meta.clone() };
         self.set_secret(store_id, name, SecretField::AccessToken, &stored.to_secret())?;
         Ok(meta)
     }
@@ -131,8 +140,11 @@ impl Keyward {
         let config = self.config.load()?;
         let profile = config.profile(name)?.clone();
         let store_id = config.store_id;
-        match profile.strategy {
-            Strategy::Pkce => {}
+        if profile.strategy == Strategy::ApiKey {
+            return self.api_key_token(&store_id, name);
+        }
+        if profile.strategy == Strategy::SamlBearer && fresh {
+            return Err(FlowError::NeedAssertion { profile: name.into() }.into());
         }
         let before = self.cached(&store_id, name)?;
         if let Some(t) = &before {
@@ -156,10 +168,26 @@ impl Keyward {
                 return Ok(t);
             }
         }
-        self.refresh(&store_id, name, &profile).await
+        match profile.strategy {
+            Strategy::Pkce => self.refresh(&store_id, name, &profile).await,
+            Strategy::SamlBearer => Err(FlowError::NeedAssertion { profile: name.into() }.into()),
+            _ => {
+                let result = self.obtain(&store_id, name, &profile).await;
+                if let Err(e) = &result {
+                    self.record(AuditAction::Refresh, name, Outcome::Failed, Some(e.to_string()));
+                }
+                self.store_token_data(&store_id, name, result?)?;
+                self.cached(&store_id, name)?.ok_or_else(|| {
+                    crate::keychain::KeychainError::Failed {
+                        reason: "the token just stored could not be read back".into(),
+                    }
+                    .into()
+                })
+            }
+        }
     }
 
-    fn cached(&self, store_id: &str, name: &str) -> Result<Option<StoredToken>> {
+    pub(crate) fn cached(&self, store_id: &str, name: &str) -> Result<Option<StoredToken>> {
         Ok(self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s)))
     }
 
@@ -219,7 +247,24 @@ impl Keyward {
         let refresh = self.secret(&store_id, name, SecretField::RefreshToken)?;
         let had_tokens = refresh.is_some() || self.cached(&store_id, name)?.is_some();
 
+        let cached = self.cached(&store_id, name)?;
         let revoke_result: Result<bool> = async {
+            if profile.strategy == Strategy::Session {
+                // Ending a session is the server's logout endpoint, with the cookie.
+                let (Some(url), Some(cookie)) = (&profile.logout_url, &cached) else { return Ok(false) };
+                let mut req =
+                    crate::machine::request::TokenRequest::form(crate::profile::check_endpoint_url("logoutUrl", url)?);
+                req.headers
+                    .push(("Cookie".into(), crate::machine::request::Value::Secret(cookie.access_token.clone())));
+                let resp = req.send(&self.http, "the logout endpoint").await?;
+                if !(200..300).contains(&resp.status) {
+                    return Err(resp.error().into());
+                }
+                return Ok(true);
+            }
+            if profile.strategy != Strategy::Pkce {
+                return Ok(false);
+            }
             let Some(rt) = &refresh else { return Ok(false) };
             let endpoints = discovery::resolve(&self.http, &profile).await?;
             let Some(revocation) = endpoints.revocation.clone() else { return Ok(false) };
@@ -232,6 +277,7 @@ impl Keyward {
         self.delete_secret(&store_id, name, SecretField::AccessToken)?;
         self.delete_secret(&store_id, name, SecretField::RefreshToken)?;
         let outcome = match revoke_result {
+            Ok(true) if profile.strategy == Strategy::Session => LogoutOutcome::SessionEnded,
             Ok(true) => LogoutOutcome::Revoked,
             Ok(false) if had_tokens => LogoutOutcome::ForgottenOnly,
             Ok(false) => LogoutOutcome::WasNotLoggedIn,
@@ -289,6 +335,8 @@ fn form_encode(s: &str) -> String {
 pub enum LogoutOutcome {
     /// The provider revoked the refresh token, and the tokens are forgotten here.
     Revoked,
+    /// The server's logout endpoint ended the session, and the cookie is forgotten here.
+    SessionEnded,
     /// The provider has no revocation endpoint: the tokens are forgotten here only.
     ForgottenOnly,
     WasNotLoggedIn,
@@ -298,7 +346,8 @@ impl LogoutOutcome {
     pub fn describe(self) -> &'static str {
         match self {
             LogoutOutcome::Revoked => "refresh token revoked at the provider; tokens forgotten",
-            LogoutOutcome::ForgottenOnly => "the provider offers no revocation: tokens forgotten here only",
+            LogoutOutcome::SessionEnded => "session ended at the server; cookie forgotten",
+            LogoutOutcome::ForgottenOnly => "nothing to revoke at the provider: tokens forgotten here",
             LogoutOutcome::WasNotLoggedIn => "was not logged in",
         }
     }

@@ -1,6 +1,8 @@
 //! The OS keychain, where every secret lives: one entry per secret, service `keyward`, account
 //! `<store-id>/<profile>/<field>`. There is no plaintext fallback.
 
+pub mod env;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -16,11 +18,18 @@ pub enum SecretField {
     RefreshToken,
     /// The access token with its expiry and scope (a JSON document, all of it kept secret).
     AccessToken,
+    ApiKey,
+    Password,
 }
 
 impl SecretField {
-    pub const ALL: &'static [SecretField] =
-        &[SecretField::ClientSecret, SecretField::RefreshToken, SecretField::AccessToken];
+    pub const ALL: &'static [SecretField] = &[
+        SecretField::ClientSecret,
+        SecretField::RefreshToken,
+        SecretField::AccessToken,
+        SecretField::ApiKey,
+        SecretField::Password,
+    ];
 
     /// The name used in keychain accounts, `has<Property>` flags and `keyward secret reveal`.
     pub fn name(self) -> &'static str {
@@ -28,7 +37,13 @@ impl SecretField {
             SecretField::ClientSecret => "clientSecret",
             SecretField::RefreshToken => "refreshToken",
             SecretField::AccessToken => "accessToken",
+            SecretField::ApiKey => "apiKey",
+            SecretField::Password => "password",
         }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.name() == name)
     }
 }
 
@@ -43,6 +58,9 @@ pub enum KeychainError {
     /// The keychain is locked and its unlock prompt was dismissed or could not be shown.
     #[error("the OS keychain is locked and was not unlocked ({reason}); unlock it (e.g. log in to your desktop session or open your keyring app) and try again")]
     NotUnlocked { reason: String },
+    /// Headless mode reads secrets from the environment and never writes them.
+    #[error("secrets come from the environment here ({opt_in}=1), read-only: set {variable} instead, or unset {opt_in} to use the OS keychain", opt_in = env::OPT_IN)]
+    ReadOnly { variable: String },
     /// The keychain answered with an error.
     #[error("the OS keychain refused: {reason}")]
     Failed { reason: String },
@@ -135,4 +153,10 @@ impl SecretStore for OsKeychain {
 /// The keychain account of one secret of one profile.
 pub fn account(store_id: &str, profile: &str, field: SecretField) -> String {
     format!("{store_id}/{profile}/{}", field.name())
+}
+
+/// The keychain account of a key pair's private key. `:` cannot appear in a profile name, so key entries
+/// never collide with profile entries.
+pub fn key_account(store_id: &str, key: &str) -> String {
+    format!("{store_id}/key:{key}/privateKey")
 }

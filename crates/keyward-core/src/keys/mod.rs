@@ -1,0 +1,161 @@
+//! Key pairs for private_key_jwt: generate or import, private key in the keychain, public JWK (kid =
+//! RFC 7638 thumbprint unless named), algorithm and creation time in the config; JWKS and PEM out.
+
+pub mod material;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use material::{KeyAlg, KeyError, PrivateKey};
+
+use crate::app::Keyward;
+use crate::audit::{AuditAction, Outcome};
+use crate::clock::rfc3339;
+use crate::config::ConfigError;
+use crate::error::{ErrorCode, Result};
+use crate::keychain::key_account;
+use crate::profile::check_name;
+use crate::secret::Secret;
+
+/// What the config keeps of a key pair: nothing secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyInfo {
+    pub alg: KeyAlg,
+    pub kid: String,
+    /// The public JWK, with `kid`, `alg` and `use`.
+    #[ts(type = "Record<string, string>")]
+    pub public_jwk: serde_json::Value,
+    pub created_at: String,
+}
+
+/// A key as lists show it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyView {
+    pub name: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub info: KeyInfo,
+}
+
+impl KeyError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            KeyError::Sign(_) => ErrorCode::Internal,
+            _ => ErrorCode::BadInput,
+        }
+    }
+}
+
+/// What `key export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Pem,
+    Jwk,
+}
+
+const MAX_PEM: usize = 64 * 1024;
+
+impl Keyward {
+    /// Generate a key pair for `alg` (RSA: `rsa_bits`), private key into the keychain.
+    pub fn key_new(&self, name: &str, alg: KeyAlg, rsa_bits: usize, kid: Option<&str>) -> Result<KeyView> {
+        self.check_new_key(name)?;
+        let key = material::generate(alg, rsa_bits)?;
+        self.store_key(name, key, alg, kid, "generated")
+    }
+
+    /// Bring your own private key (PEM: PKCS#8, PKCS#1 or SEC1). `alg` defaults by key type.
+    pub fn key_import(&self, name: &str, pem: &str, alg: Option<KeyAlg>, kid: Option<&str>) -> Result<KeyView> {
+        self.check_new_key(name)?;
+        if pem.len() > MAX_PEM {
+            return Err(KeyError::Unreadable("larger than 64 KiB".into()).into());
+        }
+        let key = material::import(pem)?;
+        let alg = material::alg_for(&key, alg)?;
+        self.store_key(name, key, alg, kid, "imported")
+    }
+
+    fn check_new_key(&self, name: &str) -> Result<()> {
+        check_name(name)?;
+        if self.config.load()?.keys.contains_key(name) {
+            return Err(ConfigError::bad_field("name", &format!("a key named {name:?} already exists")).into());
+        }
+        Ok(())
+    }
+
+    fn store_key(&self, name: &str, key: PrivateKey, alg: KeyAlg, kid: Option<&str>, how: &str) -> Result<KeyView> {
+        let mut jwk = material::public_members(&key);
+        let kid = kid.map(String::from).unwrap_or_else(|| material::thumbprint(&jwk));
+        jwk["kid"] = kid.clone().into();
+        jwk["alg"] = alg.as_str().into();
+        jwk["use"] = "sig".into();
+        let info = KeyInfo { alg, kid, public_jwk: jwk, created_at: rfc3339(self.clock.now()) };
+        let store_id = self.config.update(|c| Ok(c.store_id.clone()))?;
+        // The private key first: a key the config names must be in the keychain.
+        self.secrets.set(&key_account(&store_id, name), &key.pkcs8_pem)?;
+        self.config.update(|c| {
+            c.keys.insert(name.to_string(), info.clone());
+            Ok(())
+        })?;
+        self.record(
+            AuditAction::KeyCreated,
+            name,
+            Outcome::Ok,
+            Some(format!("{how} {} key, kid {}", alg.as_str(), info.kid)),
+        );
+        Ok(KeyView { name: name.to_string(), info })
+    }
+
+    pub fn keys(&self) -> Result<Vec<KeyView>> {
+        Ok(self.config.load()?.keys.into_iter().map(|(name, info)| KeyView { name, info }).collect())
+    }
+
+    pub fn key(&self, name: &str) -> Result<KeyView> {
+        let info = self.config.load()?.keys.get(name).cloned().ok_or_else(|| {
+            ConfigError::bad_field("key", &format!("no key named {name:?}; `keyward key list` shows the ones you have"))
+        })?;
+        Ok(KeyView { name: name.to_string(), info })
+    }
+
+    /// The public JWKS of the named keys, to upload to a provider or host at a jku URL.
+    pub fn jwks(&self, names: &[String]) -> Result<serde_json::Value> {
+        let keys = names.iter().map(|n| self.key(n).map(|k| k.info.public_jwk)).collect::<Result<Vec<_>>>()?;
+        Ok(serde_json::json!({ "keys": keys }))
+    }
+
+    /// The private key, for signing (never for display: see `export_key`).
+    pub(crate) fn private_key(&self, name: &str) -> Result<(KeyView, PrivateKey)> {
+        let view = self.key(name)?;
+        let store_id = self.config.load()?.store_id;
+        let pem = self.secrets.get(&key_account(&store_id, name))?.ok_or_else(|| {
+            ConfigError::bad_field(
+                "key",
+                &format!("the private key of {name:?} is missing from the keychain; import or generate it again"),
+            )
+        })?;
+        let key = material::import(pem.expose())?;
+        Ok((view, key))
+    }
+
+    /// A key as PEM or JWK. With `private`, the private key itself: an explicit, audited reveal.
+    pub fn export_key(&self, name: &str, format: ExportFormat, private: bool) -> Result<Secret> {
+        let (view, key) = self.private_key(name)?;
+        let out = match (format, private) {
+            (ExportFormat::Pem, false) => Secret::new(material::public_pem(&key)),
+            (ExportFormat::Jwk, false) => {
+                Secret::new(serde_json::to_string_pretty(&view.info.public_jwk).expect("json"))
+            }
+            (ExportFormat::Pem, true) => key.pkcs8_pem.clone(),
+            (ExportFormat::Jwk, true) => {
+                return Err(ConfigError::bad_field("--format", "private keys are exported as PEM (PKCS#8) only").into())
+            }
+        };
+        if private {
+            self.record(AuditAction::Reveal, name, Outcome::Ok, Some("private key exported as PEM".into()));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,375 @@
+//! Profiles: a named way to obtain a credential for one API, its strategy, and its settings.
+//!
+//! Field names follow seed 004's where they exist (`url`, `clientId`, `scopes`, `noBasic`…). The field
+//! catalogue in [`fields`] is the one source of truth for `--set`, `keyward strategies`, validation and the
+//! app's forms.
+
+mod fields;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use url::Url;
+
+pub use fields::{fields_of, strategies, FieldInfo, FieldType, StrategyInfo};
+
+use crate::config::ConfigError;
+use crate::keychain::SecretField;
+
+/// How a profile obtains its credential.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Strategy {
+    /// OAuth 2.0 authorization code + PKCE through the system browser and a loopback redirect (RFC 8252).
+    #[default]
+    Pkce,
+    /// OAuth 2.0 client credentials with a client secret (client_secret_basic or client_secret_post).
+    ClientCredentials,
+    /// OAuth 2.0 client credentials authenticated by a signed JWT assertion (RFC 7523, private_key_jwt).
+    PrivateKeyJwt,
+    /// A non-standard client-credentials token endpoint, described by seed 004's knobs.
+    CustomOauth,
+    /// A SAML 2.0 assertion from the IdP exchanged for an access token (RFC 7522).
+    SamlBearer,
+    /// A provider-issued API key.
+    ApiKey,
+    /// Email + password to a login endpoint for access/refresh tokens (seed 002).
+    JwtLogin,
+    /// Email + password to a login endpoint for a session cookie (seed 002).
+    Session,
+}
+
+impl Strategy {
+    pub const ALL: &'static [Strategy] = &[
+        Strategy::Pkce,
+        Strategy::ClientCredentials,
+        Strategy::PrivateKeyJwt,
+        Strategy::CustomOauth,
+        Strategy::SamlBearer,
+        Strategy::ApiKey,
+        Strategy::JwtLogin,
+        Strategy::Session,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Strategy::Pkce => "pkce",
+            Strategy::ClientCredentials => "client-credentials",
+            Strategy::PrivateKeyJwt => "private-key-jwt",
+            Strategy::CustomOauth => "custom-oauth",
+            Strategy::SamlBearer => "saml-bearer",
+            Strategy::ApiKey => "api-key",
+            Strategy::JwtLogin => "jwt-login",
+            Strategy::Session => "session",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, ConfigError> {
+        Self::ALL.iter().copied().find(|st| st.id() == s).ok_or_else(|| ConfigError::UnknownStrategy {
+            given: s.to_string(),
+            known: Self::ALL.iter().map(|s| s.id()).collect::<Vec<_>>().join(", "),
+        })
+    }
+}
+
+/// Which host name the loopback redirect URI uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum RedirectHost {
+    /// `http://127.0.0.1:PORT/callback` (RFC 8252 §7.3's recommendation).
+    #[default]
+    #[serde(rename = "127.0.0.1")]
+    Ipv4,
+    /// `http://localhost:PORT/callback`, for providers that register only that.
+    #[serde(rename = "localhost")]
+    Localhost,
+    /// `http://[::1]:PORT/callback`.
+    #[serde(rename = "[::1]")]
+    Ipv6,
+}
+
+impl RedirectHost {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedirectHost::Ipv4 => "127.0.0.1",
+            RedirectHost::Localhost => "localhost",
+            RedirectHost::Ipv6 => "[::1]",
+        }
+    }
+}
+
+/// How a client secret reaches a token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// HTTP Basic (RFC 6749 §2.3.1's default).
+    Basic,
+    /// `client_id` / `client_secret` in the body.
+    Post,
+    /// Both at once, for servers that demand seed 004's literal default. Not RFC-compliant.
+    Both,
+}
+
+/// Where an API key goes in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiKeyPlacement {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// A header of this name, e.g. `X-API-Key`.
+    Header(String),
+    /// A query parameter of this name, e.g. `api_key`.
+    Query(String),
+}
+
+impl ApiKeyPlacement {
+    pub fn parse(s: &str) -> Option<Self> {
+        let valid_name = |n: &str| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        match s.split_once(':') {
+            None if s == "bearer" => Some(ApiKeyPlacement::Bearer),
+            Some(("header", n)) if valid_name(n) => Some(ApiKeyPlacement::Header(n.to_string())),
+            Some(("query", n)) if valid_name(n) => Some(ApiKeyPlacement::Query(n.to_string())),
+            _ => None,
+        }
+    }
+}
+
+/// A profile's settings: everything but its secrets, which live in the keychain.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export)]
+pub struct Profile {
+    pub strategy: Strategy,
+    /// OpenID Connect / RFC 8414 issuer: endpoints come from its discovery document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorize_url: Option<String>,
+    /// The token endpoint (seed 004's `url`); the login endpoint for jwt-login and session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_url: Option<String>,
+    /// jwt-login's refresh endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_url: Option<String>,
+    /// session's logout endpoint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_port: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_host: Option<RedirectHost>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub authorize_params: BTreeMap<String, String>,
+    // Seed 004's knobs of a non-standard token request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_type_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_field_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_grant_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_basic: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basic_no_form: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_field_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_field_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null")]
+    pub default_expiration_seconds: Option<u64>,
+    // private_key_jwt
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assertion_audience: Option<String>,
+    // api-key
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_placement: Option<String>,
+    // jwt-login, session
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    // saml-bearer: the SP settings to hand the IdP admin
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sp_entity_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acs_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_id_format: Option<String>,
+}
+
+impl Profile {
+    pub fn new(strategy: Strategy) -> Self {
+        Profile { strategy, ..Profile::default() }
+    }
+
+    /// Set one field from its text form (`--set FIELD=VALUE`, a form input, seed 004's JSON where
+    /// `"true"` and `"3600"` are strings). `authorizeParams.NAME` sets one extra authorize parameter; an
+    /// empty value clears the field. Secret fields are refused: they go to the keychain by another door.
+    pub fn set(&mut self, field: &str, value: &str) -> Result<(), ConfigError> {
+        let value = value.trim();
+        if let Some(param) = field.strip_prefix("authorizeParams.") {
+            if param.is_empty() {
+                return Err(ConfigError::bad_field(field, "name the parameter: authorizeParams.prompt=consent"));
+            }
+            match value {
+                "" => self.authorize_params.remove(param),
+                v => self.authorize_params.insert(param.to_string(), v.to_string()),
+            };
+            return Ok(());
+        }
+        if field == "strategy" {
+            self.strategy = Strategy::parse(value)?;
+            return Ok(());
+        }
+        let field = if field == "scope" { "scopes" } else { field };
+        let info = fields_of(self.strategy).iter().find(|f| f.name == field).ok_or_else(|| {
+            let known = fields_of(self.strategy).iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+            ConfigError::UnknownField { field: field.to_string(), known }
+        })?;
+        if info.kind == FieldType::Secret {
+            return Err(ConfigError::bad_field(field, "a secret: it is stored in the keychain, not set like this"));
+        }
+        let json = if value.is_empty() { serde_json::Value::Null } else { info.parse(value)? };
+        let mut doc = serde_json::to_value(&*self).expect("a profile serialises");
+        doc[field] = json;
+        *self = serde_json::from_value(doc).map_err(|e| ConfigError::bad_field(field, &e.to_string()))?;
+        Ok(())
+    }
+
+    /// Check that the profile can work: required fields present, URLs well-formed and safe, no
+    /// contradictory knobs.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for f in fields_of(self.strategy) {
+            if f.required && f.kind != FieldType::Secret && self.get(f.name).is_none() {
+                return Err(ConfigError::bad_field(f.name, "required for this strategy"));
+            }
+        }
+        if self.strategy == Strategy::Pkce
+            && self.issuer.is_none()
+            && (self.authorize_url.is_none() || self.url.is_none())
+        {
+            return Err(ConfigError::bad_field(
+                "issuer",
+                "set --issuer (for discovery), or both authorizeUrl and url for a provider without it",
+            ));
+        }
+        if self.no_basic == Some(true) && self.basic_no_form == Some(true) {
+            return Err(ConfigError::bad_field(
+                "basicNoForm",
+                "noBasic and basicNoForm together would send the client credentials nowhere; choose one",
+            ));
+        }
+        for (name, value) in [
+            ("issuer", &self.issuer),
+            ("authorizeUrl", &self.authorize_url),
+            ("url", &self.url),
+            ("revocationUrl", &self.revocation_url),
+            ("refreshUrl", &self.refresh_url),
+            ("logoutUrl", &self.logout_url),
+            ("jku", &self.jku),
+        ] {
+            if let Some(u) = value {
+                check_endpoint_url(name, u)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A field's value as text, for required-field checks and forms.
+    pub fn get(&self, field: &str) -> Option<String> {
+        let doc = serde_json::to_value(self).expect("a profile serialises");
+        match doc.get(field)? {
+            serde_json::Value::Null => None,
+            serde_json::Value::String(s) if s.is_empty() => None,
+            serde_json::Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+
+    pub fn client_auth(&self) -> ClientAuth {
+        match self.client_auth.as_deref() {
+            Some("client-secret-post") => ClientAuth::Post,
+            Some("both") => ClientAuth::Both,
+            _ => ClientAuth::Basic,
+        }
+    }
+
+    pub fn api_key_placement(&self) -> ApiKeyPlacement {
+        self.api_key_placement.as_deref().and_then(ApiKeyPlacement::parse).unwrap_or(ApiKeyPlacement::Bearer)
+    }
+
+    /// The secrets this profile's strategy can hold, in the order forms show them.
+    pub fn secret_fields(&self) -> &'static [SecretField] {
+        match self.strategy {
+            Strategy::Pkce | Strategy::ClientCredentials | Strategy::CustomOauth | Strategy::SamlBearer => {
+                &[SecretField::ClientSecret]
+            }
+            Strategy::PrivateKeyJwt => &[],
+            Strategy::ApiKey => &[SecretField::ApiKey],
+            Strategy::JwtLogin | Strategy::Session => &[SecretField::Password],
+        }
+    }
+}
+
+/// An endpoint must be https, or http on a loopback address (local development, the test rig).
+pub fn check_endpoint_url(name: &str, value: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value).map_err(|e| ConfigError::bad_field(name, &format!("not a URL ({e})")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if loopback => Ok(url),
+        "http" => {
+            Err(ConfigError::bad_field(name, "use https (plain http is allowed only for 127.0.0.1 and localhost)"))
+        }
+        _ => Err(ConfigError::bad_field(name, "an http(s) URL")),
+    }
+}
+
+/// A profile or key name: letters, digits, `.`, `_` and `-`, 1 to 64 of them (they name keychain
+/// entries and environment variables).
+pub fn check_name(name: &str) -> Result<(), ConfigError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !name.starts_with(['.', '-']);
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::BadName(name.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests;
