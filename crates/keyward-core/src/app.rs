@@ -111,7 +111,18 @@ impl Keyward {
             Ok(())
         })?;
         self.record(AuditAction::ProfileAdded, name, Outcome::Ok, None);
-        self.show(name)
+        // Built from what was just stored: adding a profile without secrets needs no keychain.
+        let has = |f: SecretField| secrets.iter().any(|(field, _)| *field == f);
+        Ok(ProfileView {
+            name: name.to_string(),
+            has_client_secret: has(SecretField::ClientSecret),
+            has_refresh_token: false,
+            has_access_token: false,
+            has_api_key: has(SecretField::ApiKey),
+            has_password: has(SecretField::Password),
+            token: None,
+            settings: profile,
+        })
     }
 
     /// Change some fields, keep the rest and the secrets. Nothing changes if any field is refused.

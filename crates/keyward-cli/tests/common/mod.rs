@@ -80,6 +80,7 @@ impl Drop for Rig {
 pub struct Kw {
     pub home: tempfile::TempDir,
     pub env: Vec<(String, String)>,
+    pub unset: Vec<String>,
 }
 
 pub struct Run {
@@ -127,7 +128,7 @@ impl Kw {
             ("KEYWARD_RIG_BROWSER_LOG".into(), home.path().join("browser.log").display().to_string()),
             ("KEYWARD_LOG".into(), "debug".into()),
         ];
-        Kw { home, env }
+        Kw { home, env, unset: Vec::new() }
     }
 
     pub fn with(mut self, key: &str, value: &str) -> Kw {
@@ -136,9 +137,19 @@ impl Kw {
         self
     }
 
+    /// Run without this variable at all (not even inherited).
+    pub fn without(mut self, key: &str) -> Kw {
+        self.env.retain(|(k, _)| k != key);
+        self.unset.push(key.into());
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_keyward"));
         c.args(args).envs(self.env.iter().map(|(k, v)| (k, v))).stdin(Stdio::null());
+        for k in &self.unset {
+            c.env_remove(k);
+        }
         c
     }
 
