@@ -39,3 +39,22 @@ for dir in ui tests; do
     touch "$dir/node_modules"
   fi
 done
+
+# ---- Python venv for the test rig's SAML IdP/SP (tests/rig/saml_*.py) -------------------------------
+# tests/.venv with tests/requirements.txt (signxml, lxml, cryptography: wheels). Only when the venv is
+# missing or the requirements changed since the last install (a copy of them is kept in the venv).
+if [ -f tests/requirements.txt ]; then
+  if [ ! -x tests/.venv/bin/python ] || ! cmp -s tests/requirements.txt tests/.venv/.requirements.installed; then
+    echo "deps: Python venv in tests/.venv"
+    if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+      SUDO=""
+      [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+      $SUDO apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    fi
+    [ -x tests/.venv/bin/python ] || python3 -m venv tests/.venv
+    tests/.venv/bin/pip install -q --disable-pip-version-check --no-input -r tests/requirements.txt
+    cp tests/requirements.txt tests/.venv/.requirements.installed
+  fi
+fi
+# ---- end of the Python venv section ---------------------------------------------------------------
