@@ -33,10 +33,11 @@ fi
 
 # npm ci only when node_modules is missing or older than the lock file.
 for dir in ui tests; do
-  if [ -f "$dir/package-lock.json" ] && { [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; }; then
+  # npm writes node_modules/.package-lock.json on every install: its absence means an empty or half-made folder.
+  if [ -f "$dir/package-lock.json" ] && { [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; }; then
     echo "deps: npm ci in $dir/"
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
-    touch "$dir/node_modules"
+    touch "$dir/node_modules/.package-lock.json"
   fi
 done
 
