@@ -204,6 +204,12 @@ pub(crate) fn print_profile(v: &ProfileView) {
             println!("  {:<16} {}", field.name(), stored(has));
         }
     }
+    if v.settings.strategy == Strategy::SamlBearer {
+        println!("  For your IdP admin:");
+        for (label, value) in keyward_core::machine::saml::sp_settings(&v.settings) {
+            println!("    {label:<20} {value}");
+        }
+    }
     if !matches!(v.settings.strategy, Strategy::ApiKey) {
         println!("  {:<16} {}", "refreshToken", stored(v.has_refresh_token));
     }

@@ -27,6 +27,8 @@ pub struct Rig {
     pub issuer: String,
     pub api: String,
     pub token_endpoint: String,
+    /// The whole JSON line the rig printed (endpoints of every counterpart).
+    pub info: serde_json::Value,
 }
 
 impl Rig {
@@ -44,13 +46,22 @@ impl Rig {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("rig said {line:?}: {e}"));
         let s = |k: &str| v[k].as_str().unwrap().to_string();
-        Rig { issuer: s("issuer"), api: s("api"), token_endpoint: s("token_endpoint"), child, _stdin: stdin }
+        Rig { issuer: s("issuer"), api: s("api"), token_endpoint: s("token_endpoint"), info: v, child, _stdin: stdin }
     }
 
     /// How many token requests of each grant and revocations reached the provider.
     pub fn stats(&self) -> serde_json::Value {
         let out = Command::new("curl").args(["-sf", &format!("{}/__rig/stats", self.api)]).output().unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// A URL from the rig's JSON line.
+    pub fn url(&self, key: &str) -> String {
+        self.info[key].as_str().unwrap_or_else(|| panic!("the rig names no {key}")).to_string()
+    }
+
+    pub fn whoami(&self) -> String {
+        format!("{}/v1/whoami", self.api)
     }
 
     pub fn refreshes(&self) -> u64 {

@@ -294,7 +294,8 @@ impl RawResponse {
         let text = |k: &str| json.get(k).and_then(|v| v.as_str()).map(String::from);
         Ok(TokenData {
             access_token: Secret::new(access),
-            refresh_token: text(names.refresh_token).map(Secret::new),
+            // refreshTokenName names the request field; servers answer in it or in the standard name.
+            refresh_token: text(names.refresh_token).or_else(|| text("refresh_token")).map(Secret::new),
             expires_at,
             scope: text("scope"),
             token_type: text("token_type").unwrap_or_else(|| "bearer".into()),

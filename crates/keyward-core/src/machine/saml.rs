@@ -108,6 +108,17 @@ pub fn extract_assertion(input: &str) -> Result<String, SamlError> {
     Ok(format!("{}{}{}", &text[..name_end], inherited, &text[name_end..]))
 }
 
+/// The SP settings to hand the IdP admin (seed 000's table), from a saml-bearer profile.
+pub fn sp_settings(p: &crate::profile::Profile) -> Vec<(&'static str, String)> {
+    let unset = || "(ask the API provider; set spEntityId / acsUrl)".to_string();
+    vec![
+        ("SP entity ID", p.sp_entity_id.clone().unwrap_or_else(unset)),
+        ("ACS URL", p.acs_url.clone().unwrap_or_else(unset)),
+        ("NameID format", p.name_id_format.clone().unwrap_or_else(|| EMAIL_NAME_ID.to_string())),
+        ("Signature algorithm", "RSA-SHA256 (sign the Assertion)".to_string()),
+    ]
+}
+
 impl Keyward {
     /// Exchange an IdP-issued assertion for an access token and store it (RFC 7522 §2.1).
     pub async fn exchange_assertion(&self, name: &str, input: &str) -> Result<StoredToken> {
