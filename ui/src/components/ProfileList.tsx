@@ -5,14 +5,17 @@ import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent }
 import type { ProfileView } from "../bindings/ProfileView";
 import { nextIndex } from "../lib/keyboard";
 import {
-  credentialCommand,
   expiryText,
-  providerOf,
+  kindOf,
+  detailsOf,
+  nextCommand,
   scopesOf,
-  signIn,
+  statusLabel,
+  statusOf,
   strategyLabel,
   strategyShort,
-  type SignIn,
+  type Kind,
+  type Status,
 } from "../lib/profiles";
 import { isoTime } from "../lib/time";
 
@@ -63,8 +66,8 @@ export const ProfileList = forwardRef<ProfileListHandle, { profiles: ProfileView
 );
 
 function ProfileRow({ profile: p, nowSecs, idPrefix }: { profile: ProfileView; nowSecs: number; idPrefix: string }) {
-  const state = signIn(p, nowSecs);
-  const provider = providerOf(p);
+  const status = statusOf(p, nowSecs);
+  const details = detailsOf(p);
   const scopes = scopesOf(p);
   return (
     <>
@@ -78,19 +81,19 @@ function ProfileRow({ profile: p, nowSecs, idPrefix }: { profile: ProfileView; n
           </span>
         </div>
         <div className="profile-meta" id={`${idPrefix}-details`}>
-          <span className="mono" title={provider ?? undefined}>
-            {provider ?? "No issuer"}
-          </span>
-          {p.clientId && (
-            <>
-              <span className="sep" aria-hidden="true">
-                ·
+          {details.map((d, i) => (
+            <span key={d.label ?? d.value} className="detail">
+              {i > 0 && (
+                <span className="sep" aria-hidden="true">
+                  ·
+                </span>
+              )}
+              {d.label && `${d.label} `}
+              <span className="mono" title={d.value}>
+                {d.value}
               </span>
-              <span>
-                client <span className="mono">{p.clientId}</span>
-              </span>
-            </>
-          )}
+            </span>
+          ))}
         </div>
         {scopes.length > 0 && (
           <div className="scopes" id={`${idPrefix}-scopes`}>
@@ -104,29 +107,37 @@ function ProfileRow({ profile: p, nowSecs, idPrefix }: { profile: ProfileView; n
           </div>
         )}
       </div>
-      <SignInStatus state={state} nowSecs={nowSecs} command={credentialCommand(p)} id={`${idPrefix}-status`} />
+      <StatusColumn
+        kind={kindOf(p)}
+        status={status}
+        nowSecs={nowSecs}
+        command={nextCommand(p, status)}
+        id={`${idPrefix}-status`}
+      />
     </>
   );
 }
 
-function SignInStatus({
-  state,
+function StatusColumn({
+  kind,
+  status,
   nowSecs,
   command,
   id,
 }: {
-  state: SignIn;
+  kind: Kind;
+  status: Status;
   nowSecs: number;
-  command: string;
+  command: string | null;
   id: string;
 }) {
-  const expiry = expiryText(state, nowSecs);
-  const when = state.state === "signedIn" ? state.expiresAt : state.state === "signedOut" ? null : state.expiredAt;
+  const expiry = expiryText(kind, status, nowSecs);
+  const when = status.state === "ready" ? status.expiresAt : status.state === "none" ? null : status.expiredAt;
   return (
     <div className="status" id={id}>
-      <span className={`pill pill-${state.state}`}>
+      <span className={`pill pill-${status.state}`}>
         <span className="dot" aria-hidden="true" />
-        {pillText(state)}
+        {statusLabel(kind, status)}
       </span>
       {expiry && (
         <span className="status-detail">
@@ -139,23 +150,11 @@ function SignInStatus({
           )}
         </span>
       )}
-      {state.state === "signedOut" || state.state === "expired" ? (
+      {command && (
         <span className="status-detail">
           Run <code>{command}</code>
         </span>
-      ) : null}
+      )}
     </div>
   );
-}
-
-function pillText(s: SignIn): string {
-  switch (s.state) {
-    case "signedIn":
-    case "refreshable":
-      return s.subject ? `Signed in as ${s.subject}` : "Signed in";
-    case "expired":
-      return "Session expired";
-    case "signedOut":
-      return "Not signed in";
-  }
 }
