@@ -1,7 +1,8 @@
 // The app's entry: the Tauri platform, the fonts and styles, the shell and its one page.
 import "@fontsource-variable/inter/wght.css";
 import "@fontsource-variable/jetbrains-mono/wght.css";
-import "./styles.css";
+import "./styles/base.css";
+import "./styles/profiles.css";
 
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
