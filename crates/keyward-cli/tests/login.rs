@@ -37,6 +37,7 @@ fn login_then_token_call_show_and_logout() {
     assert_eq!(v["hasRefreshToken"], true);
     assert_eq!(v["hasAccessToken"], true);
     assert_eq!(v["token"]["subject"], "alice");
+    assert_eq!(v["status"], "ready");
     assert!(!show.stdout.contains(&token), "show never prints the token");
 
     let refresh = kw.keychain("demo", "refreshToken").unwrap();

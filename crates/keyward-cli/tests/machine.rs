@@ -142,6 +142,8 @@ fn client_credentials_and_private_key_jwt_requests() {
     ])
     .ok();
     kw.run(&["token", "nosecret"]).fails(2, "clientSecret is not set up for profile nosecret");
+    assert_eq!(kw.run(&["profile", "show", "nosecret", "--json"]).ok().json()["status"], "incomplete");
+    assert_eq!(kw.run(&["profile", "show", "post", "--json"]).ok().json()["status"], "renewable");
 
     kw.run(&["key", "new", "k", "--alg", "ES384"]).ok();
     kw.run(&[
@@ -190,6 +192,7 @@ fn api_keys_are_stored_placed_and_revealed_only_on_request() {
     assert_eq!(show.json()["strategy"], "api-key");
     assert_eq!(show.json()["apiKeyPlacement"], "header:X-API-Key");
     assert_eq!(show.json()["hasApiKey"], true);
+    assert_eq!(show.json()["status"], "ready");
     assert!(!show.stdout.contains("sk_live_canary123"));
     assert_eq!(kw.run(&["token", "svc"]).ok().stdout.trim(), "sk_live_canary123");
     // Setting it again keeps the other settings.

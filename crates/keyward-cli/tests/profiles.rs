@@ -28,6 +28,7 @@ fn add_edit_show_list_remove() {
     assert_eq!(v["scopes"], "openid read:users");
     assert_eq!(v["hasClientSecret"], false);
     assert_eq!(v["hasRefreshToken"], false);
+    assert_eq!(v["status"], "signInRequired", "a PKCE profile nobody logged in to yet");
 
     kw.run(&["profile", "edit", "api", "--set", "redirectPort=8765", "--set", "authorizeParams.prompt=consent"]).ok();
     let v = kw.run(&["profile", "show", "api", "--json"]).ok().json();

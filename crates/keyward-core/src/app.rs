@@ -12,7 +12,7 @@ use crate::config::{ConfigError, ConfigStore, Home};
 use crate::error::Result;
 use crate::keychain::{account, OsKeychain, SecretField, SecretStore};
 use crate::oauth::tokens::{StoredToken, TokenMeta};
-use crate::profile::{check_name, Profile};
+use crate::profile::{check_name, Profile, Strategy};
 use crate::secret::Secret;
 
 pub struct Keyward {
@@ -41,6 +41,25 @@ pub struct ProfileView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub token: Option<TokenMeta>,
+    pub status: CredentialStatus,
+}
+
+/// Where a profile's credential stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum CredentialStatus {
+    /// A valid credential is at hand.
+    Ready,
+    /// No valid token now, but Keyward gets one on its own when asked (refresh token, client secret,
+    /// key pair, stored password).
+    Renewable,
+    /// A person must log in in the browser.
+    SignInRequired,
+    /// A fresh SAML assertion from the IdP is needed.
+    AssertionRequired,
+    /// A secret or setting the strategy needs is missing.
+    Incomplete,
 }
 
 impl Keyward {
@@ -122,6 +141,11 @@ impl Keyward {
             has_password: has(SecretField::Password),
             token: None,
             settings: profile,
+            status: CredentialStatus::Ready,
+        })
+        .map(|mut v: ProfileView| {
+            v.status = self.status_of(&v);
+            v
         })
     }
 
@@ -218,7 +242,7 @@ impl Keyward {
         let has = |f| -> Result<bool> { Ok(self.secrets.get(&account(store_id, name, f))?.is_some()) };
         let token =
             self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s).map(|t| t.meta));
-        Ok(ProfileView {
+        let mut view = ProfileView {
             name: name.to_string(),
             settings: profile.clone(),
             has_client_secret: has(SecretField::ClientSecret)?,
@@ -227,7 +251,33 @@ impl Keyward {
             has_api_key: has(SecretField::ApiKey)?,
             has_password: has(SecretField::Password)?,
             token,
-        })
+            status: CredentialStatus::Ready,
+        };
+        view.status = self.status_of(&view);
+        Ok(view)
+    }
+
+    /// Where a profile's credential stands, by the core's clock: what the UI shows and acts on.
+    fn status_of(&self, v: &ProfileView) -> CredentialStatus {
+        let p = &v.settings;
+        let fresh = v.token.as_ref().is_some_and(|t| !t.is_stale(self.clock.now()));
+        let can_obtain = match p.strategy {
+            Strategy::Pkce => v.has_refresh_token,
+            Strategy::ClientCredentials => v.has_client_secret,
+            Strategy::PrivateKeyJwt => p.key_name.is_some(),
+            Strategy::CustomOauth => true,
+            Strategy::SamlBearer => false,
+            Strategy::ApiKey => v.has_api_key,
+            Strategy::JwtLogin | Strategy::Session => v.has_password,
+        };
+        match p.strategy {
+            Strategy::ApiKey if v.has_api_key => CredentialStatus::Ready,
+            _ if fresh => CredentialStatus::Ready,
+            _ if can_obtain => CredentialStatus::Renewable,
+            Strategy::Pkce => CredentialStatus::SignInRequired,
+            Strategy::SamlBearer => CredentialStatus::AssertionRequired,
+            _ => CredentialStatus::Incomplete,
+        }
     }
 
     pub(crate) fn secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Option<Secret>> {

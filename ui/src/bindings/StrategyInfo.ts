@@ -5,4 +5,12 @@ import type { Strategy } from "./Strategy";
 /**
  * A strategy, described for people.
  */
-export type StrategyInfo = { id: Strategy, title: string, help: string, fields: Array<FieldInfo>, };
+export type StrategyInfo = { id: Strategy, title: string, 
+/**
+ * A short label for lists and badges.
+ */
+short: string, help: string, 
+/**
+ * A person signs in in the browser (the others obtain credentials on their own).
+ */
+signIn: boolean, fields: Array<FieldInfo>, };

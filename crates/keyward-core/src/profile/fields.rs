@@ -88,7 +88,11 @@ impl FieldInfo {
 pub struct StrategyInfo {
     pub id: Strategy,
     pub title: &'static str,
+    /// A short label for lists and badges.
+    pub short: &'static str,
     pub help: &'static str,
+    /// A person signs in in the browser (the others obtain credentials on their own).
+    pub sign_in: bool,
     pub fields: &'static [FieldInfo],
 }
 
@@ -224,6 +228,16 @@ pub fn strategies() -> Vec<StrategyInfo> {
     Strategy::ALL
         .iter()
         .map(|&id| {
+            let short = match id {
+                Strategy::Pkce => "PKCE login",
+                Strategy::ClientCredentials => "Client credentials",
+                Strategy::PrivateKeyJwt => "Private key JWT",
+                Strategy::CustomOauth => "Custom OAuth",
+                Strategy::SamlBearer => "SAML bearer",
+                Strategy::ApiKey => "API key",
+                Strategy::JwtLogin => "JWT login",
+                Strategy::Session => "Session",
+            };
             let (title, help) = match id {
                 Strategy::Pkce => ("Log in (authorization code + PKCE)", "Signs you in through your browser and keeps the tokens fresh. For APIs that act on behalf of a user."),
                 Strategy::ClientCredentials => ("Client credentials", "A client ID and secret exchanged for an access token. For server-to-server integrations."),
@@ -234,7 +248,7 @@ pub fn strategies() -> Vec<StrategyInfo> {
                 Strategy::JwtLogin => ("Email + password (JWT)", "Logs in with email and password for access and refresh tokens."),
                 Strategy::Session => ("Email + password (session cookie)", "Logs in with email and password for a session cookie."),
             };
-            StrategyInfo { id, title, help, fields: fields_of(id) }
+            StrategyInfo { id, title, short, help, sign_in: id == Strategy::Pkce, fields: fields_of(id) }
         })
         .collect()
 }
