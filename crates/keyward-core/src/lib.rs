@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod form;
 pub mod http;
 pub mod keychain;
 pub mod keys;

@@ -17,6 +17,7 @@ pub struct Metadata {
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
     pub code_challenge_methods_supported: Option<Vec<String>>,
+    pub scopes_supported: Option<Vec<String>>,
 }
 
 /// Where to send the user and the token requests.

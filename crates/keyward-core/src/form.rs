@@ -1,0 +1,196 @@
+//! Profiles as the app's forms send them: the strategy, its fields as text, its secrets. Validation here
+//! is the same as `--set`'s, field by field, so a form can show each problem under its input as the user
+//! types.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::app::{Keyward, ProfileView};
+use crate::config::ConfigError;
+use crate::error::Result;
+use crate::keychain::SecretField;
+use crate::oauth::discovery;
+use crate::profile::{check_name, fields_of, FieldType, Profile, Strategy};
+use crate::secret::Secret;
+
+/// A profile form: non-secret fields and secrets, all as text. Empty strings mean "not set".
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ProfileForm {
+    pub name: String,
+    pub strategy: Strategy,
+    pub fields: BTreeMap<String, String>,
+    /// `clientSecret`, `password`, `apiKey`: stored straight into the keychain, never returned.
+    pub secrets: BTreeMap<String, String>,
+}
+
+/// One problem with one field of a form.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// What discovery says of an issuer, to fill a form ("Add from issuer").
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiscoveryView {
+    pub issuer: String,
+    pub authorization_endpoint: Option<String>,
+    pub token_endpoint: Option<String>,
+    pub revocation_endpoint: Option<String>,
+    pub scopes_supported: Vec<String>,
+}
+
+fn problem(field: &str, e: ConfigError) -> FieldProblem {
+    let message = match e {
+        ConfigError::BadField { problem, .. } => problem,
+        other => other.to_string(),
+    };
+    FieldProblem { field: field.to_string(), message }
+}
+
+/// Build a profile from a form, collecting every field's problem (empty when the form is good).
+/// `editing` skips the name checks; `has_secret` says which secrets are already stored.
+pub fn build(
+    form: &ProfileForm,
+    editing: bool,
+    has_secret: impl Fn(SecretField) -> bool,
+) -> (Profile, Vec<FieldProblem>) {
+    let mut problems = Vec::new();
+    if !editing {
+        if let Err(e) = check_name(&form.name) {
+            problems.push(problem("name", e));
+        }
+    }
+    let mut profile = Profile::new(form.strategy);
+    for (k, v) in &form.fields {
+        if let Err(e) = profile.set(k, v) {
+            problems.push(problem(k, e));
+        }
+    }
+    for f in fields_of(form.strategy) {
+        if f.kind == FieldType::Secret && f.required {
+            let given = form.secrets.get(f.name).is_some_and(|s| !s.is_empty());
+            let stored = SecretField::parse(f.name).is_some_and(&has_secret);
+            if !given && !stored {
+                problems.push(FieldProblem { field: f.name.into(), message: "required for this strategy".into() });
+            }
+        }
+    }
+    if problems.is_empty() {
+        if let Err(e) = profile.validate() {
+            let field = match &e {
+                ConfigError::BadField { field, .. } => field.clone(),
+                _ => String::new(),
+            };
+            problems.push(problem(&field, e));
+        }
+    }
+    (profile, problems)
+}
+
+fn secrets_of(form: &ProfileForm) -> Result<Vec<(SecretField, Secret)>> {
+    form.secrets
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| match SecretField::parse(k) {
+            Some(f @ (SecretField::ClientSecret | SecretField::Password | SecretField::ApiKey)) => {
+                Ok((f, Secret::new(v.clone())))
+            }
+            _ => Err(ConfigError::bad_field(k, "not a secret a form can set").into()),
+        })
+        .collect()
+}
+
+impl Keyward {
+    /// The problems of a form as the user types: none means it can be saved.
+    pub fn check_form(&self, form: &ProfileForm, editing: bool) -> Vec<FieldProblem> {
+        let mut problems = build(form, editing, |_| editing).1;
+        if !editing && self.config.load().is_ok_and(|c| c.profiles.contains_key(&form.name)) {
+            problems.push(FieldProblem {
+                field: "name".into(),
+                message: format!("a profile named {:?} already exists", form.name),
+            });
+        }
+        problems
+    }
+
+    /// Add a profile from a form; its secrets go straight to the keychain.
+    pub fn add_form(&self, form: &ProfileForm) -> Result<ProfileView> {
+        let (profile, problems) = build(form, false, |_| false);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(ConfigError::BadField { field: p.field, problem: p.message }.into());
+        }
+        self.add(&form.name, profile, secrets_of(form)?)
+    }
+
+    /// Replace a profile's settings with a form's; secrets left empty are kept.
+    pub fn edit_form(&self, form: &ProfileForm) -> Result<ProfileView> {
+        let current = self.show(&form.name)?;
+        let has = |f: SecretField| match f {
+            SecretField::ClientSecret => current.has_client_secret,
+            SecretField::Password => current.has_password,
+            SecretField::ApiKey => current.has_api_key,
+            _ => false,
+        };
+        let (profile, problems) = build(form, true, has);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(ConfigError::BadField { field: p.field, problem: p.message }.into());
+        }
+        let mut sets: Vec<(String, String)> = vec![("strategy".into(), profile.strategy.id().into())];
+        // Every field the strategy has: set from the form, or cleared when the form left it out.
+        for f in fields_of(profile.strategy).iter().filter(|f| !matches!(f.kind, FieldType::Secret | FieldType::Map)) {
+            sets.push((f.name.into(), form.fields.get(f.name).cloned().unwrap_or_default()));
+        }
+        self.edit(&form.name, &sets, secrets_of(form)?)
+    }
+
+    /// Read an issuer's discovery document, for "Add from issuer".
+    pub async fn discover(&self, issuer: &str) -> Result<DiscoveryView> {
+        let m = discovery::fetch(&self.http, issuer).await?;
+        Ok(DiscoveryView {
+            issuer: m.issuer,
+            authorization_endpoint: m.authorization_endpoint,
+            token_endpoint: m.token_endpoint,
+            revocation_endpoint: m.revocation_endpoint,
+            scopes_supported: m.scopes_supported.unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(strategy: Strategy, fields: &[(&str, &str)], secrets: &[(&str, &str)]) -> ProfileForm {
+        ProfileForm {
+            name: "p".into(),
+            strategy,
+            fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            secrets: secrets.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    #[test]
+    fn every_field_problem_is_reported_under_its_field() {
+        let f = form(Strategy::ClientCredentials, &[("url", "http://example.com/token"), ("clientAuth", "magic")], &[]);
+        let (_, problems) = build(&f, false, |_| false);
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["clientAuth", "url", "clientSecret"], "{problems:?}");
+        assert!(problems[1].message.contains("use https"));
+        let ok = form(
+            Strategy::ClientCredentials,
+            &[("url", "https://a.example/t"), ("clientId", "c")],
+            &[("clientSecret", "s")],
+        );
+        assert!(build(&ok, false, |_| false).1.is_empty());
+        let bad_name = ProfileForm { name: "a b".into(), ..ok };
+        assert_eq!(build(&bad_name, false, |_| false).1[0].field, "name");
+    }
+}
