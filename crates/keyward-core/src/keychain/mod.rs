@@ -50,7 +50,7 @@ impl SecretField {
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
     /// No Secret Service / keychain to talk to (no D-Bus session, no daemon).
-    #[error("the OS keychain is not available ({reason}). Keyward keeps secrets only there: start your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC, in a D-Bus session) and unlock it, then try again")]
+    #[error("the OS keychain is not available ({reason}). Keyward keeps secrets only there: start your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC, in a D-Bus session) and unlock it, then try again. Headless (CI, containers)? Opt in to read-only secrets from the environment: KEYWARD_SECRETS_FROM_ENV=1 and KEYWARD_SECRET_<PROFILE>_<FIELD>")]
     Unavailable { reason: String },
     /// The keychain's unlock prompt was not answered in time (or the keychain hung).
     #[error("the OS keychain did not answer within {seconds} s (is its unlock prompt waiting for you?); unlock it (e.g. open your keyring app) and try again")]
