@@ -111,25 +111,19 @@ fn private_key_jwt_with_rs384_and_es384_keys_keyward_generated() {
     kw.run(&["token", "rs", "--fresh"]).fails(3, "invalid_client");
 }
 
-/// A custom-oauth profile for one dialect of the rig's endpoint.
-fn dialect(kw: &Kw, rig: &Rig, dialect: &str, sets: &[&str]) {
+/// A custom-oauth profile `name` for one dialect of the rig's endpoint.
+fn custom_profile(kw: &Kw, rig: &Rig, name: &str, dialect: &str, sets: &[&str]) {
     let url = rig.url("custom_token_endpoint").replace("{dialect}", dialect);
-    let mut args = vec![
-        "profile",
-        "add",
-        dialect,
-        "--strategy",
-        "custom-oauth",
-        "--url",
-        &url,
-        "--client-id",
-        "custom-client",
-        "--client-secret-stdin",
-    ];
+    let mut args = vec!["profile", "add", name, "--strategy", "custom-oauth", "--url", &url];
+    args.extend(["--client-id", "custom-client", "--client-secret-stdin"]);
     for s in sets {
         args.extend(["--set", s]);
     }
     kw.run_stdin(&args, "custom-secret").ok();
+}
+
+fn dialect(kw: &Kw, rig: &Rig, dialect: &str, sets: &[&str]) {
+    custom_profile(kw, rig, dialect, dialect, sets)
 }
 
 #[test]
@@ -186,44 +180,12 @@ fn every_custom_dialect_is_spoken_and_deviations_are_named() {
     assert_ne!(kw.keychain("camel", "refreshToken").unwrap(), rt1, "rotated through the custom refresh grant");
 
     // A profile that speaks the standard dialect to an endpoint that wants another: the server's words.
-    let url = rig.url("custom_token_endpoint").replace("{dialect}", "json");
-    kw.run_stdin(
-        &[
-            "profile",
-            "add",
-            "mismatch",
-            "--strategy",
-            "custom-oauth",
-            "--url",
-            &url,
-            "--client-id",
-            "custom-client",
-            "--client-secret-stdin",
-        ],
-        "custom-secret",
-    )
-    .ok();
+    custom_profile(&kw, &rig, "mismatch", "json", &[]);
     let run = kw.run(&["token", "mismatch"]).fails(3, "invalid_request");
     assert!(run.stderr.contains("json dialect: expected"), "{}", run.stderr);
     let dry = kw.run(&["token", "mismatch", "--dry-run"]).ok().stdout;
     assert!(dry.contains("Content-Type: application/x-www-form-urlencoded") && !dry.contains("custom-secret"), "{dry}");
-    let url = rig.url("custom_token_endpoint").replace("{dialect}", "access-token-name");
-    kw.run_stdin(
-        &[
-            "profile",
-            "add",
-            "unnamed",
-            "--strategy",
-            "custom-oauth",
-            "--url",
-            &url,
-            "--client-id",
-            "custom-client",
-            "--client-secret-stdin",
-        ],
-        "custom-secret",
-    )
-    .ok();
+    custom_profile(&kw, &rig, "unnamed", "access-token-name", &[]);
     kw.run(&["token", "unnamed"]).fails(3, "set accessTokenName to the field that carries the token");
 }
 
