@@ -208,6 +208,12 @@ pub struct RawResponse {
     secrets: Vec<Secret>,
 }
 
+/// Read a token endpoint's answer (status and body) with `names`: the token, or the server's error.
+pub fn read_token(status: u16, body: &[u8], names: &ResponseNames<'_>, now: i64) -> Result<TokenData, crate::Error> {
+    let raw = RawResponse { status, body: body.to_vec(), set_cookies: Vec::new(), secrets: Vec::new() };
+    raw.token(names, now, "the token endpoint")
+}
+
 /// The names a token response is read with (seed 004's `accessTokenName`, `expiresFieldName`…).
 pub struct ResponseNames<'a> {
     pub access_token: &'a str,
