@@ -2,7 +2,34 @@
 //! each gets an `allow-…` permission and only what a capability grants can be invoked (without this list,
 //! every app command would be allowed).
 
-const COMMANDS: &[&str] = &["list_profiles"];
+const COMMANDS: &[&str] = &[
+    "list_profiles",
+    "show_profile",
+    "remove_profile",
+    "strategies",
+    "check_form",
+    "add_profile",
+    "edit_profile",
+    "discover",
+    "audit_events",
+    "login",
+    "cancel_login",
+    "get_token",
+    "copy_access_token",
+    "call_api",
+    "dry_run",
+    "exchange_assertion",
+    "saml_sp_settings",
+    "logout",
+    "reveal_secret",
+    "keys",
+    "key_new",
+    "key_import",
+    "key_import_file",
+    "jwks",
+    "copy_jwks",
+    "save_jwks",
+];
 
 fn main() {
     tauri_build::try_build(

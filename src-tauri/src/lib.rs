@@ -1,11 +1,16 @@
 //! The desktop shell: a window over `keyward-core`. It wires the core into Tauri's managed state and
-//! registers the commands; what Keyward does lives in the core, what a command does is one call into it.
+//! registers the commands and plugins; what Keyward does lives in the core, what a command does is one
+//! call into it.
 
+mod clipboard;
 mod commands;
 
 use std::sync::Arc;
 
 use keyward_core::Keyward;
+use tauri::Manager;
+
+use commands::{keys, login, profiles, use_credential};
 
 /// Start the app: logging, the core as managed state, the commands, the window from `tauri.conf.json`.
 pub fn run() {
@@ -25,8 +30,46 @@ pub fn run() {
         .init();
 
     tauri::Builder::default()
+        // First, so a second start hands over to the running window before anything else starts: two
+        // windows would fight over one grant's rotating refresh tokens.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Arc::new(Keyward::open_default()))
-        .invoke_handler(tauri::generate_handler![commands::list_profiles])
+        .manage(Arc::new(login::Logins::default()))
+        .invoke_handler(tauri::generate_handler![
+            profiles::list_profiles,
+            profiles::show_profile,
+            profiles::remove_profile,
+            profiles::strategies,
+            profiles::check_form,
+            profiles::add_profile,
+            profiles::edit_profile,
+            profiles::discover,
+            profiles::audit_events,
+            login::login,
+            login::cancel_login,
+            use_credential::get_token,
+            use_credential::copy_access_token,
+            use_credential::call_api,
+            use_credential::dry_run,
+            use_credential::exchange_assertion,
+            use_credential::saml_sp_settings,
+            use_credential::logout,
+            use_credential::reveal_secret,
+            keys::keys,
+            keys::key_new,
+            keys::key_import,
+            keys::key_import_file,
+            keys::jwks,
+            keys::copy_jwks,
+            keys::save_jwks,
+        ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");
 }

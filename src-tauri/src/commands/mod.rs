@@ -1,22 +1,21 @@
 //! The Tauri commands the UI calls: each is one call into `keyward-core`, its errors as `{code, message}`.
+//! Grouped by what the user is doing: profiles and their forms, logging in, using a credential, keys.
 //!
-//! The core's calls block (keychain over D-Bus, config file under a lock), so they run on Tauri's blocking
-//! pool, never on the async runtime's workers. Every command here must also be listed in `build.rs`.
+//! The core talks to the keychain synchronously (D-Bus, maybe an unlock prompt), so every call runs on
+//! Tauri's blocking pool, never on the async runtime's workers; async core calls are driven to completion
+//! there. Every command here must also be listed in `build.rs`, and granted in `tauri.conf.json`.
 
-use std::sync::Arc;
+pub mod keys;
+pub mod login;
+pub mod profiles;
+pub mod use_credential;
 
-use keyward_core::{AppError, ErrorCode, Keyward, ProfileView};
-use tauri::State;
+use std::future::Future;
 
-/// Every profile with its signed-in state, sorted by name; never a secret.
-#[tauri::command]
-pub async fn list_profiles(keyward: State<'_, Arc<Keyward>>) -> Result<Vec<ProfileView>, AppError> {
-    let keyward = Arc::clone(&keyward);
-    blocking(move || keyward.list()).await
-}
+use keyward_core::{AppError, ErrorCode};
 
 /// Run a blocking core call on the blocking pool and turn its error into the UI's shape.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> keyward_core::Result<T> + Send + 'static,
 ) -> Result<T, AppError> {
     match tauri::async_runtime::spawn_blocking(f).await {
@@ -26,4 +25,15 @@ async fn blocking<T: Send + 'static>(
             Err(AppError { code: ErrorCode::Internal, message: "Keyward hit an internal error; see its log.".into() })
         }
     }
+}
+
+/// Run an async core call (network and keychain) to completion on the blocking pool: `f` builds the future
+/// there, so it need not be `Send`, and the keychain's synchronous waits never stall an async worker.
+pub(crate) async fn core<T, Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    Fut: Future<Output = keyward_core::Result<T>>,
+{
+    let runtime = tokio::runtime::Handle::current();
+    blocking(move || runtime.block_on(f())).await
 }
