@@ -1,8 +1,11 @@
-// The app's entry: the Tauri platform, the fonts and styles, the shell and its one page.
+// The app's entry: the Tauri platform, the fonts and styles, the shell and its pages.
 import "@fontsource-variable/inter/wght.css";
 import "@fontsource-variable/jetbrains-mono/wght.css";
 import "./styles/base.css";
 import "./styles/profiles.css";
+import "./styles/detail.css";
+import "./styles/forms.css";
+import "./styles/tables.css";
 
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

@@ -6,17 +6,12 @@ import { Logo } from "./Logo";
 export interface Section {
   id: string;
   label: string;
+  href: string;
+  /** An SVG path (24×24, stroked) drawn before the label. */
+  icon: string;
 }
 
-export function AppShell({
-  sections,
-  current,
-  children,
-}: {
-  sections: Section[];
-  current: string;
-  children: ReactNode;
-}) {
+export function AppShell({ sections, current, children }: { sections: Section[]; current: string; children: ReactNode }) {
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -25,11 +20,10 @@ export function AppShell({
           <ul className="nav">
             {sections.map((s) => (
               <li key={s.id}>
-                <a
-                  className="nav-item"
-                  href={`#${s.id}`}
-                  aria-current={s.id === current ? "page" : undefined}
-                >
+                <a className="nav-item" href={s.href} aria-current={s.id === current ? "page" : undefined}>
+                  <svg viewBox="0 0 24 24" width="17" height="17" aria-hidden="true" focusable="false">
+                    <path d={s.icon} fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+                  </svg>
                   {s.label}
                 </a>
               </li>
@@ -38,7 +32,9 @@ export function AppShell({
         </nav>
         <p className="sidebar-foot">Secrets stay in your OS keychain.</p>
       </aside>
-      <main className="page">{children}</main>
+      <main className="page" id="main">
+        <div className="page-inner">{children}</div>
+      </main>
     </div>
   );
 }

@@ -3,8 +3,17 @@
 import type { AppError } from "../bindings/AppError";
 import { errorAdvice } from "../lib/errors";
 
-export function ErrorState({ error, onRetry }: { error: AppError; onRetry: () => void }) {
-  const advice = errorAdvice(error.code);
+export function ErrorState({
+  error,
+  onRetry,
+  context = "action",
+}: {
+  error: AppError;
+  onRetry: () => void;
+  /** "list": loading the profiles failed, so bad input means a config file the core refused. */
+  context?: "list" | "action";
+}) {
+  const advice = errorAdvice(error.code, context);
   return (
     <section className="error" role="alert" aria-labelledby="error-title" data-code={error.code}>
       <h2 id="error-title">{advice.title}</h2>

@@ -1,84 +1,98 @@
-// The list of profiles: one focusable row each (arrow keys, Home and End move between them), showing the
-// name, strategy, provider, sign-in state and token expiry. Every value is rendered as text.
+// The list of profiles: one focusable row each (arrow keys, Home and End move between them; Enter or a click
+// opens it), showing the name, strategy, provider, credential status and token expiry. Every value is text.
 import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
 
 import type { ProfileView } from "../bindings/ProfileView";
 import { nextIndex } from "../lib/keyboard";
-import {
-  expiryText,
-  kindOf,
-  detailsOf,
-  nextCommand,
-  scopesOf,
-  statusLabel,
-  statusOf,
-  strategyLabel,
-  strategyShort,
-  type Kind,
-  type Status,
-} from "../lib/profiles";
+import { detailsOf, expiryText, scopesOf, tokenOf } from "../lib/profiles";
+import { href } from "../lib/routes";
 import { isoTime } from "../lib/time";
+import { StatusPill } from "./StatusPill";
 
 export interface ProfileListHandle {
   /** Focus the first row (from the search box's ArrowDown). */
   focusFirst(): void;
 }
 
-export const ProfileList = forwardRef<ProfileListHandle, { profiles: ProfileView[]; nowSecs: number; label: string }>(
-  function ProfileList({ profiles, nowSecs, label }, ref) {
-    const rows = useRef<(HTMLLIElement | null)[]>([]);
-    const [active, setActive] = useState(0);
-    const activeIndex = Math.min(active, Math.max(profiles.length - 1, 0));
+export const ProfileList = forwardRef<
+  ProfileListHandle,
+  {
+    profiles: ProfileView[];
+    nowSecs: number;
+    label: string;
+    /** The short name of a strategy id, for the badge. */
+    strategyShort: (id: string) => string;
+    onOpen: (name: string) => void;
+  }
+>(function ProfileList({ profiles, nowSecs, label, strategyShort, onOpen }, ref) {
+  const rows = useRef<(HTMLLIElement | null)[]>([]);
+  const [active, setActive] = useState(0);
+  const activeIndex = Math.min(active, Math.max(profiles.length - 1, 0));
 
-    function focusRow(i: number) {
-      setActive(i);
-      rows.current[i]?.focus();
-    }
-    useImperativeHandle(ref, () => ({ focusFirst: () => focusRow(0) }));
+  function focusRow(i: number) {
+    setActive(i);
+    rows.current[i]?.focus();
+  }
+  useImperativeHandle(ref, () => ({ focusFirst: () => focusRow(0) }));
 
-    function onKeyDown(e: KeyboardEvent<HTMLUListElement>) {
-      const to = nextIndex(e.key, activeIndex, profiles.length);
-      if (to === null) return;
+  function onKeyDown(e: KeyboardEvent<HTMLUListElement>) {
+    if (e.key === "Enter" && document.activeElement === rows.current[activeIndex]) {
       e.preventDefault();
-      focusRow(to);
+      const p = profiles[activeIndex];
+      if (p) onOpen(p.name);
+      return;
     }
+    const to = nextIndex(e.key, activeIndex, profiles.length);
+    if (to === null) return;
+    e.preventDefault();
+    focusRow(to);
+  }
 
-    return (
-      <ul className="profiles" aria-label={label} onKeyDown={onKeyDown}>
-        {profiles.map((p, i) => (
-          <li
-            key={p.name}
-            ref={(el) => {
-              rows.current[i] = el;
-            }}
-            className="profile"
-            tabIndex={i === activeIndex ? 0 : -1}
-            aria-labelledby={`profile-${i}-name`}
-            aria-describedby={`profile-${i}-details profile-${i}-scopes profile-${i}-status`}
-            onFocus={() => setActive(i)}
-          >
-            <ProfileRow profile={p} nowSecs={nowSecs} idPrefix={`profile-${i}`} />
-          </li>
-        ))}
-      </ul>
-    );
-  },
-);
+  return (
+    <ul className="profiles" aria-label={label} onKeyDown={onKeyDown}>
+      {profiles.map((p, i) => (
+        <li
+          key={p.name}
+          ref={(el) => {
+            rows.current[i] = el;
+          }}
+          className="profile"
+          tabIndex={i === activeIndex ? 0 : -1}
+          aria-labelledby={`profile-${i}-name`}
+          aria-describedby={`profile-${i}-details profile-${i}-scopes profile-${i}-status`}
+          onFocus={() => setActive(i)}
+          onClick={() => onOpen(p.name)}
+        >
+          <ProfileRow profile={p} nowSecs={nowSecs} idPrefix={`profile-${i}`} short={strategyShort(p.strategy)} />
+        </li>
+      ))}
+    </ul>
+  );
+});
 
-function ProfileRow({ profile: p, nowSecs, idPrefix }: { profile: ProfileView; nowSecs: number; idPrefix: string }) {
-  const status = statusOf(p, nowSecs);
+function ProfileRow({
+  profile: p,
+  nowSecs,
+  idPrefix,
+  short,
+}: {
+  profile: ProfileView;
+  nowSecs: number;
+  idPrefix: string;
+  short: string;
+}) {
   const details = detailsOf(p);
   const scopes = scopesOf(p);
+  const expiry = expiryText(p, nowSecs);
+  const expiresAt = tokenOf(p)?.expiresAt ?? null;
   return (
     <>
       <div className="profile-main">
         <div className="profile-title">
-          <span className="profile-name" id={`${idPrefix}-name`}>
+          <a className="profile-name" id={`${idPrefix}-name`} href={href({ page: "profile", name: p.name })} tabIndex={-1}>
             {p.name}
-          </span>
-          <span className="badge" title={strategyLabel(p.strategy)}>
-            {strategyShort(p.strategy)}
-          </span>
+          </a>
+          <span className="badge">{short}</span>
         </div>
         <div className="profile-meta" id={`${idPrefix}-details`}>
           {details.map((d, i) => (
@@ -107,54 +121,23 @@ function ProfileRow({ profile: p, nowSecs, idPrefix }: { profile: ProfileView; n
           </div>
         )}
       </div>
-      <StatusColumn
-        kind={kindOf(p)}
-        status={status}
-        nowSecs={nowSecs}
-        command={nextCommand(p, status)}
-        id={`${idPrefix}-status`}
-      />
+      <div className="status" id={`${idPrefix}-status`}>
+        <StatusPill profile={p} />
+        {expiry && (
+          <span className="status-detail">
+            {expiresAt !== null ? (
+              <time dateTime={isoTime(expiresAt)} title={new Date(expiresAt * 1000).toLocaleString()}>
+                {expiry}
+              </time>
+            ) : (
+              expiry
+            )}
+          </span>
+        )}
+      </div>
+      <svg className="chevron" viewBox="0 0 20 20" width="16" height="16" aria-hidden="true" focusable="false">
+        <path d="M7.5 4.5l5.5 5.5-5.5 5.5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
     </>
-  );
-}
-
-function StatusColumn({
-  kind,
-  status,
-  nowSecs,
-  command,
-  id,
-}: {
-  kind: Kind;
-  status: Status;
-  nowSecs: number;
-  command: string | null;
-  id: string;
-}) {
-  const expiry = expiryText(kind, status, nowSecs);
-  const when = status.state === "ready" ? status.expiresAt : status.state === "none" ? null : status.expiredAt;
-  return (
-    <div className="status" id={id}>
-      <span className={`pill pill-${status.state}`}>
-        <span className="dot" aria-hidden="true" />
-        {statusLabel(kind, status)}
-      </span>
-      {expiry && (
-        <span className="status-detail">
-          {when !== null ? (
-            <time dateTime={isoTime(when)} title={new Date(when * 1000).toLocaleString()}>
-              {expiry}
-            </time>
-          ) : (
-            expiry
-          )}
-        </span>
-      )}
-      {command && (
-        <span className="status-detail">
-          Run <code>{command}</code>
-        </span>
-      )}
-    </div>
   );
 }

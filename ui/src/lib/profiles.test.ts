@@ -1,8 +1,9 @@
-// What the list says about a profile's credential, per kind of strategy: the words a person acts on.
+// What the window says about a profile's credential, per kind of strategy: the core's status in the words
+// a person acts on, and the token's expiry by the window's clock.
 import { describe, expect, it } from "vitest";
 
 import type { ProfileView } from "../bindings/ProfileView";
-import { detailsOf, expiryText, kindOf, matches, nextCommand, scopesOf, statusLabel, statusOf } from "./profiles";
+import { detailsOf, expiryText, matches, scopesOf, statusLabel, statusTone } from "./profiles";
 
 const NOW = 1_800_000_000;
 
@@ -15,6 +16,7 @@ function view(strategy: string, extra: Partial<ProfileView> = {}): ProfileView {
     hasAccessToken: false,
     hasApiKey: false,
     hasPassword: false,
+    status: "incomplete",
     ...extra,
   } as ProfileView;
 }
@@ -24,60 +26,64 @@ const token = (expiresAt: number | null, subject: string | null = null) => ({
   token: { expiresAt, issuedAt: NOW - 100, scope: null, subject, tokenType: "Bearer" },
 });
 
-function describeStatus(p: ProfileView) {
-  const s = statusOf(p, NOW);
-  return { label: statusLabel(kindOf(p), s), expiry: expiryText(kindOf(p), s, NOW), next: nextCommand(p, s) };
-}
+const say = (p: ProfileView) => ({ label: statusLabel(p), tone: statusTone(p), expiry: expiryText(p, NOW) });
 
 describe("profile status", () => {
   it("a signed-in PKCE profile names its user and when the token runs out", () => {
-    expect(describeStatus(view("pkce", token(NOW + 90 * 60, "alice")))).toEqual({
+    expect(say(view("pkce", { ...token(NOW + 90 * 60, "alice"), status: "ready" }))).toEqual({
       label: "Signed in as alice",
+      tone: "ok",
       expiry: "Token expires in 1 h 30 min",
-      next: null,
     });
   });
 
-  it("an expired token with a refresh token renews by itself: no action asked", () => {
-    const s = describeStatus(view("pkce", { ...token(NOW - 7200, "alice"), hasRefreshToken: true }));
-    expect(s).toEqual({ label: "Signed in as alice", expiry: "Token expired 2 h ago · renews on next use", next: null });
+  it("an expired token the core can renew says so: no action asked", () => {
+    const s = say(view("pkce", { ...token(NOW - 7200, "alice"), hasRefreshToken: true, status: "renewable" }));
+    expect(s).toEqual({ label: "Signed in as alice", tone: "ok", expiry: "Token expired 2 h ago · renews on next use" });
   });
 
-  it("an expired token without a refresh token asks the person to log in again", () => {
-    expect(describeStatus(view("pkce", token(NOW - 60)))).toEqual({
+  it("an expired token nothing can renew is a session that expired: log in again", () => {
+    expect(say(view("pkce", { ...token(NOW - 60), status: "signInRequired" }))).toEqual({
       label: "Session expired",
+      tone: "warn",
       expiry: "Token expired 1 min ago",
-      next: "keyward login p",
     });
   });
 
-  it("a profile never logged in says how to log in", () => {
-    expect(describeStatus(view("jwt-login"))).toEqual({ label: "Not signed in", expiry: "", next: "keyward login p" });
+  it("a profile never logged in is not signed in, quietly", () => {
+    expect(say(view("pkce", { status: "signInRequired" }))).toEqual({ label: "Not signed in", tone: "none", expiry: "" });
   });
 
-  it("machine credentials fetch tokens unattended: an expired one is renewed, none yet says keyward token", () => {
-    expect(describeStatus(view("client-credentials", token(NOW - 60))).label).toBe("Token cached");
-    expect(describeStatus(view("client-credentials", token(NOW - 60))).next).toBeNull();
-    expect(describeStatus(view("private-key-jwt"))).toEqual({ label: "No token yet", expiry: "", next: "keyward token p" });
+  it("machine credentials get tokens unattended: ready, or on demand, or incomplete", () => {
+    expect(statusLabel(view("client-credentials", { ...token(NOW + 60), status: "ready" }))).toBe("Token ready");
+    expect(statusLabel(view("client-credentials", { hasClientSecret: true, status: "renewable" }))).toBe("Gets a token when used");
+    expect(say(view("private-key-jwt", { status: "incomplete" }))).toEqual({ label: "Setup incomplete", tone: "warn", expiry: "" });
+  });
+
+  it("SAML waits for an assertion; logins with a password log in by themselves", () => {
+    expect(statusLabel(view("saml-bearer", { status: "assertionRequired" }))).toBe("Needs a SAML assertion");
+    expect(statusLabel(view("jwt-login", { hasPassword: true, status: "renewable" }))).toBe("Logs in when used");
+    expect(statusLabel(view("session", { status: "incomplete" }))).toBe("Password missing");
   });
 
   it("an API key profile tells whether the key is in the keychain, with no expiry", () => {
-    expect(describeStatus(view("api-key", { hasApiKey: true }))).toEqual({ label: "API key stored", expiry: "", next: null });
-    expect(describeStatus(view("api-key")).next).toBe("keyward apikey set p --stdin");
+    expect(say(view("api-key", { hasApiKey: true, status: "ready" }))).toEqual({ label: "API key stored", tone: "ok", expiry: "" });
+    expect(statusLabel(view("api-key", { status: "incomplete" }))).toBe("No API key");
   });
 
   it("a token without expiry says so rather than inventing one", () => {
-    expect(describeStatus(view("pkce", token(null))).expiry).toBe("Token has no expiry");
+    expect(expiryText(view("pkce", { ...token(null), status: "ready" }), NOW)).toBe("Token has no expiry");
   });
 });
 
 describe("search", () => {
   const p = view("pkce", { name: "github", issuer: "https://id.example.com", clientId: "native-app", scopes: "openid read:users" });
 
-  it("needs every word, in any field, any case", () => {
+  it("needs every word, in any field, any case, the strategy's title too", () => {
     expect(matches(p, "GitHub READ:users")).toBe(true);
     expect(matches(p, "github write:users")).toBe(false);
     expect(matches(p, "   ")).toBe(true);
+    expect(matches(p, "browser", "Log in through the browser")).toBe(true);
   });
 
   it("splits scopes and drops repeats", () => {

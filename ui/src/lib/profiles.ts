@@ -1,141 +1,101 @@
-// What the profiles page shows about a profile: whether it is signed in, its token's expiry, and whether it
-// matches the search. Pure functions of a ProfileView and the time, so they are tested without a window.
+// What the window says about a profile: its credential status (the core's `status`, in words per kind of
+// strategy), its token's expiry by the window's clock, and whether it matches the search. Pure functions of
+// a ProfileView and the time, so they are tested without a window.
 import type { ProfileView } from "../bindings/ProfileView";
-import type { Strategy } from "../bindings/Strategy";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import { duration } from "./time";
 
-/** Strategy names as people read them, for the strategies of DESIGN.md. Keyed by string, not by the generated
- * `Strategy` union, so that the core adding a strategy never breaks the UI's build: an unknown one shows its id.
- * (The core's `strategies` metadata has titles; once a command serves it, this table goes.) */
-const STRATEGY_LABELS: Readonly<Record<string, { short: string; long: string }>> = {
-  pkce: { short: "PKCE", long: "Authorization code + PKCE" },
-  "client-credentials": { short: "Client credentials", long: "Client credentials" },
-  "private-key-jwt": { short: "Private key JWT", long: "Client credentials with private_key_jwt" },
-  "custom-oauth": { short: "Custom OAuth", long: "Custom OAuth token endpoint" },
-  "saml-bearer": { short: "SAML bearer", long: "SAML 2.0 bearer assertion (RFC 7522)" },
-  "api-key": { short: "API key", long: "API key" },
-  "jwt-login": { short: "JWT login", long: "Email and password login with a JWT" },
-  session: { short: "Session", long: "Cookie session login" },
-};
-
-export function strategyLabel(s: Strategy): string {
-  return STRATEGY_LABELS[s]?.long ?? s;
-}
-
-export function strategyShort(s: Strategy): string {
-  return STRATEGY_LABELS[s]?.short ?? s;
-}
-
-/** How a profile gets its credential, which decides what its status says. */
+/** How a profile gets its credential, which decides what its status says and what its page offers. */
 export type Kind =
-  /** A person signs in (`keyward login`): PKCE, email and password, a session. */
-  | "interactive"
-  /** Tokens come unattended (`keyward token`): client credentials, private_key_jwt, custom, SAML bearer. */
+  /** A person signs in in the browser (PKCE). */
+  | "signIn"
+  /** Email and password, stored: logs in by itself (jwt-login, session). */
+  | "password"
+  /** Tokens come unattended from the client's own credentials (client credentials, private_key_jwt, custom). */
   | "machine"
+  /** A SAML assertion from the IdP is exchanged by hand. */
+  | "saml"
   /** A static API key, no token. */
   | "apiKey";
 
-const INTERACTIVE = new Set<string>(["pkce", "jwt-login", "session"]);
-
-export function kindOf(p: ProfileView): Kind {
-  if (p.strategy === "api-key") return "apiKey";
-  return INTERACTIVE.has(p.strategy) ? "interactive" : "machine";
+export function kindOf(p: Pick<ProfileView, "strategy">): Kind {
+  switch (p.strategy) {
+    case "pkce":
+      return "signIn";
+    case "jwt-login":
+    case "session":
+      return "password";
+    case "saml-bearer":
+      return "saml";
+    case "api-key":
+      return "apiKey";
+    default:
+      return "machine";
+  }
 }
 
-/** Where a profile's credential stands, from its `has<Property>` flags and token metadata. */
-export type Status =
-  /** An access token that is still good (or an API key in the keychain: `expiresAt` null). */
-  | { state: "ready"; subject: string | null; expiresAt: number | null }
-  /** The access token ran out or none is cached, and Keyward gets a new one on next use unattended: with
-   * the refresh token, or (machine strategies) with the client's own credentials. */
-  | { state: "renewable"; subject: string | null; expiredAt: number | null }
-  /** The access token ran out and only the person can renew it: log in again. */
-  | { state: "expired"; subject: string | null; expiredAt: number }
-  /** No credential yet. */
-  | { state: "none" };
-
-function tokenOf(p: ProfileView): TokenMeta | null {
+export function tokenOf(p: ProfileView): TokenMeta | null {
   // The core leaves `token` out when there is none.
   return p.hasAccessToken ? (p.token ?? null) : null;
 }
 
-export function statusOf(p: ProfileView, nowSecs: number): Status {
-  const kind = kindOf(p);
-  if (kind === "apiKey") return p.hasApiKey ? { state: "ready", subject: null, expiresAt: null } : { state: "none" };
-  const token = tokenOf(p);
-  const subject = token?.subject ?? null;
-  if (token && (token.expiresAt === null || token.expiresAt > nowSecs)) {
-    return { state: "ready", subject, expiresAt: token.expiresAt };
-  }
-  if (p.hasRefreshToken || (kind === "machine" && token)) {
-    return { state: "renewable", subject, expiredAt: token?.expiresAt ?? null };
-  }
-  if (token && token.expiresAt !== null) return { state: "expired", subject, expiredAt: token.expiresAt };
-  return { state: "none" };
-}
+export type Tone = "ok" | "warn" | "none";
 
 /** The status in a few words, for the pill: "Signed in as alice", "Not signed in", "API key stored". */
-export function statusLabel(kind: Kind, s: Status): string {
-  switch (s.state) {
+export function statusLabel(p: ProfileView): string {
+  const kind = kindOf(p);
+  const subject = tokenOf(p)?.subject;
+  switch (p.status) {
     case "ready":
     case "renewable":
       if (kind === "apiKey") return "API key stored";
-      if (kind === "machine") return "Token cached";
-      return s.subject ? `Signed in as ${s.subject}` : "Signed in";
-    case "expired":
-      return "Session expired";
-    case "none":
-      return kind === "interactive" ? "Not signed in" : kind === "machine" ? "No token yet" : "No API key";
+      if (kind === "signIn" || (kind === "password" && p.status === "ready")) {
+        return subject ? `Signed in as ${subject}` : "Signed in";
+      }
+      if (kind === "password") return "Logs in when used";
+      return p.status === "ready" ? "Token ready" : "Gets a token when used";
+    case "signInRequired":
+      return tokenOf(p) ? "Session expired" : "Not signed in";
+    case "assertionRequired":
+      return "Needs a SAML assertion";
+    case "incomplete":
+      if (kind === "apiKey") return "No API key";
+      if (kind === "password") return "Password missing";
+      return "Setup incomplete";
+  }
+}
+
+export function statusTone(p: ProfileView): Tone {
+  switch (p.status) {
+    case "ready":
+    case "renewable":
+      return "ok";
+    case "incomplete":
+      return "warn";
+    case "signInRequired":
+      return tokenOf(p) ? "warn" : "none";
+    case "assertionRequired":
+      return "none";
   }
 }
 
 /** One line on the token's lifetime: "Token expires in 42 min", "Token expired 3 h ago · renews on next use". */
-export function expiryText(kind: Kind, s: Status, nowSecs: number): string {
-  switch (s.state) {
-    case "ready":
-      if (kind === "apiKey") return "";
-      return s.expiresAt === null ? "Token has no expiry" : `Token expires in ${duration(s.expiresAt - nowSecs)}`;
-    case "renewable":
-      return s.expiredAt === null
-        ? "Renews on next use"
-        : `Token expired ${duration(nowSecs - s.expiredAt)} ago · renews on next use`;
-    case "expired":
-      return `Token expired ${duration(nowSecs - s.expiredAt)} ago`;
-    case "none":
-      return "";
-  }
-}
-
-/** What to run when the profile has no usable credential (none yet, or a session that expired). */
-export function nextCommand(p: ProfileView, s: Status): string | null {
-  if (s.state !== "none" && s.state !== "expired") return null;
-  switch (kindOf(p)) {
-    case "interactive":
-      return `keyward login ${p.name}`;
-    case "machine":
-      return `keyward token ${p.name}`;
-    case "apiKey":
-      return `keyward apikey set ${p.name} --stdin`;
-  }
+export function expiryText(p: ProfileView, nowSecs: number): string {
+  if (kindOf(p) === "apiKey") return "";
+  const token = tokenOf(p);
+  if (!token) return "";
+  if (token.expiresAt === null) return "Token has no expiry";
+  if (token.expiresAt > nowSecs) return `Token expires in ${duration(token.expiresAt - nowSecs)}`;
+  const ago = `Token expired ${duration(nowSecs - token.expiresAt)} ago`;
+  return p.status === "renewable" || p.status === "ready" ? `${ago} · renews on next use` : ago;
 }
 
 /** The search: every word of `query` must occur (case-insensitive) in the profile's name, strategy, issuer,
  * client ID, scopes or signed-in subject. */
-export function matches(p: ProfileView, query: string): boolean {
+export function matches(p: ProfileView, query: string, strategyTitle = ""): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = [
-    p.name,
-    p.strategy,
-    strategyLabel(p.strategy),
-    p.issuer,
-    p.authorizeUrl,
-    p.url,
-    p.clientId,
-    p.scopes,
-    tokenOf(p)?.subject,
-  ]
+  const haystack = [p.name, p.strategy, strategyTitle, p.issuer, p.authorizeUrl, p.url, p.clientId, p.scopes, tokenOf(p)?.subject]
     .filter((v): v is string => typeof v === "string")
     .join("\n")
     .toLowerCase();
@@ -149,6 +109,7 @@ export function detailsOf(p: ProfileView): { label: string | null; value: string
   const provider = p.issuer ?? originOf(p.url ?? p.authorizeUrl);
   if (provider) details.push({ label: null, value: provider });
   if (p.clientId) details.push({ label: "client", value: p.clientId });
+  if (p.email) details.push({ label: "as", value: p.email });
   if (kindOf(p) === "apiKey") details.push({ label: "sent as", value: p.apiKeyPlacement ?? "bearer" });
   return details;
 }
@@ -162,7 +123,11 @@ function originOf(url: string | null | undefined): string | null {
   }
 }
 
-/** The scopes the profile asks for, one each, without repeats. */
+/** Scopes split, without repeats: the profile's (what it asks for) or a token's (what was granted). */
+export function splitScopes(scopes: string | null | undefined): string[] {
+  return [...new Set((scopes ?? "").split(/\s+/).filter(Boolean))];
+}
+
 export function scopesOf(p: ProfileView): string[] {
-  return [...new Set((p.scopes ?? "").split(/\s+/).filter(Boolean))];
+  return splitScopes(p.scopes);
 }

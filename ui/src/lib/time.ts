@@ -27,3 +27,12 @@ export function duration(secs: number): string {
 export function isoTime(unixSecs: number): string {
   return new Date(unixSecs * 1000).toISOString();
 }
+
+/** A countdown as a clock: "59:07", "1:02:03"; "0:00" once past. */
+export function clock(secs: number): string {
+  const s = Math.max(0, Math.floor(secs));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${two(m)}:${two(s % 60)}` : `${m}:${two(s % 60)}`;
+}

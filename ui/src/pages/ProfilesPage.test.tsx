@@ -22,6 +22,7 @@ function profile(name: string, extra: Partial<ProfileView> = {}): ProfileView {
     hasClientSecret: false,
     hasRefreshToken: false,
     hasAccessToken: false,
+    status: "signInRequired",
     ...extra,
   };
   return view as ProfileView;
@@ -31,6 +32,7 @@ const signedIn = (name: string, subject: string, expiresInSecs: number): Profile
   profile(name, {
     hasAccessToken: true,
     hasRefreshToken: true,
+    status: "ready",
     token: { expiresAt: now() + expiresInSecs, issuedAt: now() - 60, scope: "openid", subject, tokenType: "Bearer" },
   });
 
@@ -43,7 +45,10 @@ function renderWith(platform: FakePlatform) {
 const rows = () =>
   Array.from(screen.getByRole("list", { name: "Profiles" }).children).filter((el): el is HTMLLIElement => el.tagName === "LI");
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  window.location.hash = "";
+});
 
 describe("profiles page", () => {
   it("lists every profile with its strategy, issuer, signed-in user and token expiry", async () => {
@@ -53,14 +58,13 @@ describe("profiles page", () => {
     expect(rows()).toHaveLength(2);
     const [github, stripe] = rows();
     expect(github!.textContent).toContain("github");
-    expect(github!.textContent).toContain("PKCE");
+    expect(github!.textContent).toContain("PKCE login");
     expect(github!.textContent).toContain("https://github.example.com");
     expect(github!.textContent).toContain("Signed in as alice@example.com");
     expect(Array.from(github!.querySelectorAll(".scope"), (s) => s.textContent?.trim())).toEqual(["openid", "read:users"]);
     // 42 min minus the seconds the test took: the text must say when the token runs out.
     expect(github!.textContent).toMatch(/Token expires in 4[12] min/);
     expect(stripe!.textContent).toContain("Not signed in");
-    expect(stripe!.textContent).toContain("keyward login stripe");
     expect(screen.getByText("2 profiles")).toBeTruthy();
   });
 
@@ -103,12 +107,30 @@ describe("profiles page", () => {
     expect(rows()).toHaveLength(3);
   });
 
-  it("shows how to add a profile when there is none", async () => {
+  it("shows how to add a profile when there is none: the Add credential button, or the CLI", async () => {
     renderWith(fakePlatform({ profiles: [] }));
 
     const empty = await screen.findByRole("region", { name: "No profiles yet" });
     expect(empty.textContent).toContain("keyward profile add");
+    expect(within(empty).getByRole("link", { name: "Add credential" }).getAttribute("href")).toBe("#/add");
     expect(screen.queryByRole("searchbox")).toBeNull();
+  });
+
+  it("opens a profile's page with a click or with Enter on its row", async () => {
+    const user = userEvent.setup();
+    window.location.hash = "#/profiles";
+    renderWith(fakePlatform({ profiles: [profile("a"), profile("b")] }));
+
+    await screen.findByRole("list", { name: "Profiles" });
+    await user.click(rows()[1]!);
+    expect(window.location.hash).toBe("#/profiles/b");
+    expect(await screen.findByRole("heading", { level: 1, name: "b" })).toBeTruthy();
+
+    window.location.hash = "#/profiles";
+    const search = await screen.findByRole("searchbox", { name: "Search profiles" });
+    await user.click(search);
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(window.location.hash).toBe("#/profiles/a");
   });
 
   it("shows the backend's message and advice chosen by the error code, and retries", async () => {
@@ -118,7 +140,7 @@ describe("profiles page", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain(locked.message);
-    expect(alert.textContent).toContain("Your keychain is locked or unavailable");
+    expect(alert.textContent).toContain("Unlock your keychain");
     expect(alert.getAttribute("data-code")).toBe("keychain");
 
     platform.answer({ profiles: [profile("github")] });
@@ -132,7 +154,7 @@ describe("profiles page", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Keyward could not read its profiles");
-    expect(alert.textContent).not.toContain("Your keychain is locked");
+    expect(alert.textContent).not.toContain("Unlock your keychain");
   });
 
   it("renders profile text as text, never as HTML", async () => {

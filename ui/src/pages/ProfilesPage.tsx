@@ -1,5 +1,5 @@
-// The profiles page: every profile with its sign-in state, a search that filters them, and what to do when
-// there are none or they cannot be read.
+// The profiles page: every profile with its credential status, a search that filters them, Add credential,
+// and what to do when there are none or they cannot be read. A row opens the profile's page.
 import { useMemo, useRef, useState } from "react";
 
 import { EmptyState } from "../components/EmptyState";
@@ -7,11 +7,13 @@ import { ErrorState } from "../components/ErrorState";
 import { ProfileList, type ProfileListHandle } from "../components/ProfileList";
 import { SearchBox } from "../components/SearchBox";
 import { matches } from "../lib/profiles";
+import { href, navigate } from "../lib/routes";
+import { useStrategies } from "../lib/strategies";
 import { useNowSecs } from "../lib/time";
 import { useProfiles } from "../lib/use-profiles";
 
 const ADD_EXAMPLE = [
-  "keyward profile add demo --strategy pkce \\",
+  "keyward profile add github --strategy pkce \\",
   "    --issuer https://id.example.com \\",
   '    --client-id native-app --scope "openid read:users"',
 ].join("\n");
@@ -21,9 +23,11 @@ export function ProfilesPage() {
   const [query, setQuery] = useState("");
   const nowSecs = useNowSecs();
   const list = useRef<ProfileListHandle>(null);
+  const { byId } = useStrategies();
+  const short = (id: string) => byId(id)?.short ?? id;
 
   const all = state.status === "ready" ? state.profiles : [];
-  const shown = useMemo(() => all.filter((p) => matches(p, query)), [all, query]);
+  const shown = useMemo(() => all.filter((p) => matches(p, query, byId(p.strategy)?.title)), [all, query, byId]);
   const hasProfiles = all.length > 0;
 
   return (
@@ -52,22 +56,29 @@ export function ProfilesPage() {
           <button type="button" className="button" onClick={reload} disabled={reloading} aria-label="Reload profiles">
             {reloading ? "Loading…" : "Reload"}
           </button>
+          <a className="button button-primary" href={href({ page: "add" })}>
+            Add credential
+          </a>
         </div>
       </header>
 
       {state.status === "loading" && <div className="loading" aria-busy="true" />}
 
-      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
+      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} context="list" />}
 
       {state.status === "ready" && !hasProfiles && (
         <EmptyState title="No profiles yet">
-          <p>A profile tells Keyward how to get a credential for one API. Add one from a terminal:</p>
+          <p>
+            A profile tells Keyward how to get a credential for one API: a login through your browser, a client
+            secret, a key pair, an API key.
+          </p>
+          <a className="button button-primary" href={href({ page: "add" })}>
+            Add credential
+          </a>
+          <p className="muted">Or from a terminal; this list updates when you come back to the window:</p>
           <pre className="command">
             <code>{ADD_EXAMPLE}</code>
           </pre>
-          <p className="muted">
-            Then log in with <code>keyward login demo</code>. This list updates when you come back to the window.
-          </p>
         </EmptyState>
       )}
 
@@ -83,7 +94,14 @@ export function ProfilesPage() {
       )}
 
       {state.status === "ready" && shown.length > 0 && (
-        <ProfileList ref={list} profiles={shown} nowSecs={nowSecs} label="Profiles" />
+        <ProfileList
+          ref={list}
+          profiles={shown}
+          nowSecs={nowSecs}
+          label="Profiles"
+          strategyShort={short}
+          onOpen={(name) => navigate({ page: "profile", name })}
+        />
       )}
     </>
   );

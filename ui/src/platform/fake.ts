@@ -1,28 +1,301 @@
-// A Platform in memory, for tests and previews: answers with the profiles it is given, or rejects with the
-// error it is given, and counts the calls.
+// A Platform in memory, for tests and previews: profiles, keys and an audit log that change as the pages
+// call it, a login that walks through its progress steps, and ways for a test to make any call fail, to
+// replace one, and to see every call made.
 import type { AppError } from "../bindings/AppError";
+import type { AuditEvent } from "../bindings/AuditEvent";
+import type { FieldProblem } from "../bindings/FieldProblem";
+import type { KeyView } from "../bindings/KeyView";
+import type { LoginProgress } from "../bindings/LoginProgress";
+import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { TokenMeta } from "../bindings/TokenMeta";
+import { FAKE_STRATEGIES, fakeKey, fakeToken } from "./fake-data";
 import type { Platform } from "./platform";
 
+export type Method = keyof Platform;
+
+/** How the fake's login ends: approved in the browser, declined, or left waiting (until cancelled). */
+export type LoginMode = "approve" | "decline" | "hold";
+
 export interface FakePlatform extends Platform {
-  /** How many times each method was called. */
-  calls: { listProfiles: number };
-  /** What the next calls answer. */
+  /** Every call, in order. */
+  calls: { method: Method; args: unknown[] }[];
+  /** The arguments of each call to `method`. */
+  callsTo(method: Method): unknown[][];
+  /** What listProfiles answers from now on: these profiles, or this error. */
   answer(with_: { profiles: ProfileView[] } | { error: AppError }): void;
+  /** The next call to `method` rejects with `error`. */
+  failNext(method: Method, error: AppError): void;
+  /** Replace a method; calls are still recorded. */
+  override<M extends Method>(method: M, impl: Platform[M]): void;
+  loginMode: LoginMode;
+  /** The profiles as the fake holds them now. */
+  profiles: Map<string, ProfileView>;
 }
 
-export function fakePlatform(initial: { profiles: ProfileView[] } | { error: AppError }): FakePlatform {
-  let current = initial;
-  const fake: FakePlatform = {
-    calls: { listProfiles: 0 },
-    answer(next) {
-      current = next;
-    },
+export interface FakeOptions {
+  profiles?: ProfileView[];
+  error?: AppError;
+  keys?: KeyView[];
+  audit?: AuditEvent[];
+}
+
+const notFound = (name: string): AppError => ({ code: "notFound", message: `no profile named ${JSON.stringify(name)}` });
+
+export function fakePlatform(options: FakeOptions = {}): FakePlatform {
+  const profiles = new Map((options.profiles ?? []).map((p) => [p.name, structuredClone(p)]));
+  const keys = new Map((options.keys ?? []).map((k) => [k.name, k]));
+  const audit: AuditEvent[] = [...(options.audit ?? [])];
+  let listError: AppError | null = options.error ?? null;
+  const failures = new Map<Method, AppError[]>();
+  const overrides = new Map<Method, (...args: never[]) => unknown>();
+  let cancelWaiting: (() => void) | null = null;
+
+  const profile = (name: string): ProfileView => {
+    const p = profiles.get(name);
+    if (!p) throw notFound(name);
+    return p;
+  };
+  const record = (action: AuditEvent["action"], name: string, detail?: string) =>
+    audit.push({ at: new Date().toISOString(), action, profile: name, outcome: "ok", detail: detail ?? null });
+  const withToken = (name: string, meta: TokenMeta) => {
+    const p = profile(name);
+    profiles.set(name, { ...p, hasAccessToken: true, token: meta, status: "ready" });
+    return meta;
+  };
+
+  const impl: Platform = {
     async listProfiles() {
-      fake.calls.listProfiles += 1;
-      if ("error" in current) throw current.error;
-      return structuredClone(current.profiles);
+      if (listError) throw listError;
+      return [...profiles.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) => structuredClone(p));
+    },
+    async showProfile(name) {
+      return structuredClone(profile(name));
+    },
+    async removeProfile(name) {
+      profile(name);
+      profiles.delete(name);
+      record("profile-removed", name);
+    },
+    async strategies() {
+      return structuredClone(FAKE_STRATEGIES);
+    },
+    async checkForm(form, editing) {
+      return checkForm(form, editing, profiles);
+    },
+    async addProfile(form) {
+      const problem = checkForm(form, false, profiles)[0];
+      if (problem) throw { code: "badInput", message: `${problem.field}: ${problem.message}` } satisfies AppError;
+      const view = viewOf(form);
+      profiles.set(form.name, view);
+      record("profile-added", form.name);
+      return structuredClone(view);
+    },
+    async editProfile(form) {
+      const before = profile(form.name);
+      const view = viewOf(form, before);
+      profiles.set(form.name, view);
+      record("profile-changed", form.name);
+      return structuredClone(view);
+    },
+    async discover(issuer) {
+      const base = issuer.replace(/\/+$/, "");
+      return {
+        issuer: base,
+        authorizationEndpoint: `${base}/auth`,
+        tokenEndpoint: `${base}/token`,
+        revocationEndpoint: `${base}/token/revocation`,
+        scopesSupported: ["openid", "offline_access", "read:users", "write:users"],
+      };
+    },
+    async auditEvents() {
+      return structuredClone(audit);
+    },
+
+    async login(name, onProgress) {
+      profile(name);
+      const step = (s: LoginProgress) => onProgress(s);
+      step({ step: "openingBrowser", url: `https://${name}.example.com/auth?client_id=x` });
+      await tick();
+      step({ step: "waitingForUser", redirectUri: "http://127.0.0.1:49152/callback", timeoutSecs: 120 });
+      await tick();
+      if (fake.loginMode === "hold") {
+        await new Promise<void>((_, reject) => {
+          cancelWaiting = () => reject({ code: "waiting", message: "login cancelled; nothing was stored" });
+        });
+      }
+      if (fake.loginMode === "decline") {
+        throw {
+          code: "consentDeclined",
+          message: `you declined consent at the provider, so nothing was stored; run \`keyward login ${name}\` again to retry`,
+        } satisfies AppError;
+      }
+      step({ step: "exchangingCode" });
+      await tick();
+      const p = profile(name);
+      profiles.set(name, { ...p, hasRefreshToken: true });
+      record("login", name, "signed in as alice");
+      return withToken(name, fakeToken("alice", 3600, p.scopes ?? null));
+    },
+    async cancelLogin() {
+      const waiting = cancelWaiting;
+      cancelWaiting = null;
+      waiting?.();
+      return waiting !== null;
+    },
+    async getToken(name) {
+      return withToken(name, fakeToken(profile(name).token?.subject ?? null, 3600));
+    },
+    async copyAccessToken(name) {
+      const p = profile(name);
+      return p.token ?? withToken(name, fakeToken(null, 3600));
+    },
+    async callApi(name, request) {
+      profile(name);
+      return {
+        response: {
+          status: 200,
+          headers: [["content-type", "application/json"]],
+          body: JSON.stringify({ sub: "alice", scope: "read:users", url: request.url }),
+          truncated: false,
+        },
+        problem: null,
+      };
+    },
+    async dryRun(name) {
+      const p = profile(name);
+      return {
+        method: "POST",
+        url: p.url ?? "https://auth.example.com/token",
+        headers: [
+          ["Authorization", "Basic ***"],
+          ["Content-Type", "application/x-www-form-urlencoded"],
+        ],
+        body: "grant_type=client_credentials&scope=read%3Ausers",
+      };
+    },
+    async exchangeAssertion(name) {
+      return withToken(name, fakeToken("alice@example.com", 3600));
+    },
+    async samlSpSettings() {
+      return [
+        ["SP entity ID", "https://api.example.com/saml/metadata"],
+        ["ACS URL", "https://api.example.com/saml/acs"],
+        ["NameID format", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"],
+        ["Signature algorithm", "RSA-SHA256 (sign the Assertion)"],
+      ];
+    },
+    async logout(name) {
+      const p = profile(name);
+      const { token: _gone, ...rest } = p;
+      profiles.set(name, { ...rest, hasAccessToken: false, hasRefreshToken: false, status: "signInRequired" } as ProfileView);
+      record("logout", name);
+      return "revoked";
+    },
+    async revealSecret(name, field) {
+      profile(name);
+      record("reveal", name, `${field} revealed`);
+      return `revealed-${field}-of-${name}`;
+    },
+
+    async keys() {
+      return [...keys.values()];
+    },
+    async keyNew(name, alg) {
+      if (keys.has(name)) throw { code: "badInput", message: `a key named "${name}" already exists` } satisfies AppError;
+      const key = fakeKey(name, alg);
+      keys.set(name, key);
+      record("key-created", name);
+      return key;
+    },
+    async keyImport(name, pem, alg) {
+      if (!pem.includes("PRIVATE KEY")) throw { code: "badInput", message: "not a PEM private key" } satisfies AppError;
+      const key = fakeKey(name, alg ?? "ES384");
+      keys.set(name, key);
+      return key;
+    },
+    async keyImportFile() {
+      return null;
+    },
+    async jwks(names) {
+      return { keys: names.map((n) => keys.get(n)?.publicJwk ?? {}) };
+    },
+    async copyJwks() {},
+    async saveJwks() {
+      return "/home/you/jwks.json";
     },
   };
+
+  const fake = {
+    calls: [] as FakePlatform["calls"],
+    callsTo: (method: Method) => fake.calls.filter((c) => c.method === method).map((c) => c.args),
+    answer(next: { profiles: ProfileView[] } | { error: AppError }) {
+      if ("error" in next) {
+        listError = next.error;
+      } else {
+        listError = null;
+        profiles.clear();
+        for (const p of next.profiles) profiles.set(p.name, structuredClone(p));
+      }
+    },
+    failNext(method: Method, error: AppError) {
+      failures.set(method, [...(failures.get(method) ?? []), error]);
+    },
+    override<M extends Method>(method: M, replacement: Platform[M]) {
+      overrides.set(method, replacement as (...args: never[]) => unknown);
+    },
+    loginMode: "approve" as LoginMode,
+    profiles,
+  } as FakePlatform;
+
+  for (const method of Object.keys(impl) as Method[]) {
+    (fake as unknown as Record<Method, unknown>)[method] = async (...args: never[]) => {
+      fake.calls.push({ method, args });
+      const failure = failures.get(method)?.shift();
+      if (failure) throw failure;
+      const run = (overrides.get(method) ?? impl[method]) as (...a: never[]) => Promise<unknown>;
+      return run(...args);
+    };
+  }
   return fake;
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+function checkForm(form: ProfileForm, editing: boolean, profiles: Map<string, ProfileView>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!editing) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name)) {
+      problems.push({ field: "name", message: "letters, digits, '.', '_' and '-', starting with a letter or digit" });
+    } else if (profiles.has(form.name)) {
+      problems.push({ field: "name", message: `a profile named "${form.name}" already exists` });
+    }
+  }
+  const strategy = FAKE_STRATEGIES.find((s) => s.id === form.strategy);
+  for (const field of strategy?.fields ?? []) {
+    const value = field.type === "secret" ? form.secrets[field.name] : form.fields[field.name];
+    if (value && field.type === "url" && !/^https?:\/\//.test(value)) {
+      problems.push({ field: field.name, message: "an http(s) URL" });
+    } else if (field.required && !value && !(editing && field.type === "secret")) {
+      problems.push({ field: field.name, message: "required for this strategy" });
+    }
+  }
+  return problems;
+}
+
+function viewOf(form: ProfileForm, before?: ProfileView): ProfileView {
+  const has = (field: string, flag: boolean | undefined) => Boolean(form.secrets[field]) || Boolean(flag);
+  const settings = Object.fromEntries(Object.entries(form.fields).filter(([, v]) => v !== ""));
+  return {
+    ...settings,
+    name: form.name,
+    strategy: form.strategy,
+    hasClientSecret: has("clientSecret", before?.hasClientSecret),
+    hasApiKey: has("apiKey", before?.hasApiKey),
+    hasPassword: has("password", before?.hasPassword),
+    hasRefreshToken: before?.hasRefreshToken ?? false,
+    hasAccessToken: before?.hasAccessToken ?? false,
+    token: before?.token,
+    status: before?.status ?? (form.strategy === "pkce" ? "signInRequired" : form.strategy === "api-key" ? "ready" : "renewable"),
+  } as ProfileView;
 }

@@ -1,11 +1,69 @@
 // The one door from the UI to the backend: everything above src/platform talks to this interface, the app
-// hands it the Tauri implementation (tauri.ts) and tests hand it a fake (fake.ts).
+// hands it the Tauri implementation (tauri.ts) and tests hand it a fake (fake.ts). Every method rejects
+// with an {@link AppError}; none of them ever returns a token (copy and "try a request" run in Rust).
+import type { ApiRequest } from "../bindings/ApiRequest";
 import type { AppError } from "../bindings/AppError";
+import type { AuditEvent } from "../bindings/AuditEvent";
+import type { CallResult } from "../bindings/CallResult";
+import type { DiscoveryView } from "../bindings/DiscoveryView";
+import type { DryRun } from "../bindings/DryRun";
+import type { FieldProblem } from "../bindings/FieldProblem";
+import type { KeyAlg } from "../bindings/KeyAlg";
+import type { KeyView } from "../bindings/KeyView";
+import type { LoginProgress } from "../bindings/LoginProgress";
+import type { LogoutOutcome } from "../bindings/LogoutOutcome";
+import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { StrategyInfo } from "../bindings/StrategyInfo";
+import type { TokenMeta } from "../bindings/TokenMeta";
+
+/** A JSON Web Key Set: `{"keys": [...]}` with public members only. */
+export type Jwks = { keys: Record<string, string>[] };
 
 export interface Platform {
-  /** Every profile, sorted by name. Rejects with an {@link AppError}. */
+  // Profiles
+  /** Every profile, sorted by name. */
   listProfiles(): Promise<ProfileView[]>;
+  showProfile(name: string): Promise<ProfileView>;
+  removeProfile(name: string): Promise<void>;
+  /** Every strategy with its fields: the one source of truth for the forms. */
+  strategies(): Promise<StrategyInfo[]>;
+  /** The form's problems, field by field; none means it can be saved. */
+  checkForm(form: ProfileForm, editing: boolean): Promise<FieldProblem[]>;
+  addProfile(form: ProfileForm): Promise<ProfileView>;
+  /** Secrets left empty keep the stored ones. */
+  editProfile(form: ProfileForm): Promise<ProfileView>;
+  discover(issuer: string): Promise<DiscoveryView>;
+  auditEvents(): Promise<AuditEvent[]>;
+
+  // Signing in and using a credential
+  /** Log in through the browser; `onProgress` hears each step. */
+  login(name: string, onProgress: (step: LoginProgress) => void): Promise<TokenMeta>;
+  /** Cancel a login waiting for the browser; false when none was. */
+  cancelLogin(name: string): Promise<boolean>;
+  /** A valid access token's metadata (cached, refreshed, or new with `fresh`). */
+  getToken(name: string, fresh: boolean): Promise<TokenMeta>;
+  /** Copy a valid access token to the clipboard (cleared after 60 s unless it changed). */
+  copyAccessToken(name: string): Promise<TokenMeta>;
+  callApi(name: string, request: ApiRequest): Promise<CallResult>;
+  dryRun(name: string): Promise<DryRun>;
+  exchangeAssertion(name: string, assertion: string): Promise<TokenMeta>;
+  /** The SP settings to hand the IdP admin, as [label, value] rows. */
+  samlSpSettings(name: string): Promise<[string, string][]>;
+  logout(name: string): Promise<LogoutOutcome>;
+  /** A stored secret, shown because the user asked (audited). */
+  revealSecret(name: string, field: string): Promise<string>;
+
+  // Keys
+  keys(): Promise<KeyView[]>;
+  keyNew(name: string, alg: KeyAlg, bits: number | null, kid: string | null): Promise<KeyView>;
+  keyImport(name: string, pem: string, alg: KeyAlg | null, kid: string | null): Promise<KeyView>;
+  /** Import from a file picked in a native dialog; null when the user closed it. */
+  keyImportFile(name: string, alg: KeyAlg | null, kid: string | null): Promise<KeyView | null>;
+  jwks(names: string[]): Promise<Jwks>;
+  copyJwks(names: string[]): Promise<void>;
+  /** Save to a file picked in a native dialog; its path, or null when the user closed it. */
+  saveJwks(names: string[]): Promise<string | null>;
 }
 
 /** True when `value` has the shape of the backend's `{code, message}` error. */

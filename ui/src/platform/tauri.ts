@@ -1,10 +1,11 @@
-// The Platform the desktop app runs on: Tauri commands over IPC. The only file that imports @tauri-apps/api.
-import { invoke, isTauri } from "@tauri-apps/api/core";
+// The Platform the desktop app runs on: Tauri commands over IPC (src-tauri/src/commands/), login progress
+// over a typed Channel. The only file that imports @tauri-apps/api.
+import { Channel, invoke, isTauri } from "@tauri-apps/api/core";
 
-import type { ProfileView } from "../bindings/ProfileView";
+import type { LoginProgress } from "../bindings/LoginProgress";
 import { toAppError, type Platform } from "./platform";
 
-/** Call a command of src-tauri/src/commands.rs; reject with an AppError whatever went wrong. */
+/** Call a command of src-tauri/src/commands/; reject with an AppError whatever went wrong. */
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   if (!isTauri()) {
     throw toAppError("This page runs outside Keyward's window, so it cannot reach its backend: start it with ./run.");
@@ -17,5 +18,36 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 }
 
 export const tauriPlatform: Platform = {
-  listProfiles: () => call<ProfileView[]>("list_profiles"),
+  listProfiles: () => call("list_profiles"),
+  showProfile: (name) => call("show_profile", { name }),
+  removeProfile: (name) => call("remove_profile", { name }),
+  strategies: () => call("strategies"),
+  checkForm: (form, editing) => call("check_form", { form, editing }),
+  addProfile: (form) => call("add_profile", { form }),
+  editProfile: (form) => call("edit_profile", { form }),
+  discover: (issuer) => call("discover", { issuer }),
+  auditEvents: () => call("audit_events"),
+
+  login: (name, onProgress) => {
+    const channel = new Channel<LoginProgress>();
+    channel.onmessage = onProgress;
+    return call("login", { name, onProgress: channel });
+  },
+  cancelLogin: (name) => call("cancel_login", { name }),
+  getToken: (name, fresh) => call("get_token", { name, fresh }),
+  copyAccessToken: (name) => call("copy_access_token", { name }),
+  callApi: (name, request) => call("call_api", { name, request }),
+  dryRun: (name) => call("dry_run", { name }),
+  exchangeAssertion: (name, assertion) => call("exchange_assertion", { name, assertion }),
+  samlSpSettings: (name) => call("saml_sp_settings", { name }),
+  logout: (name) => call("logout", { name }),
+  revealSecret: (name, field) => call("reveal_secret", { name, field }),
+
+  keys: () => call("keys"),
+  keyNew: (name, alg, bits, kid) => call("key_new", { name, alg, bits, kid }),
+  keyImport: (name, pem, alg, kid) => call("key_import", { name, pem, alg, kid }),
+  keyImportFile: (name, alg, kid) => call("key_import_file", { name, alg, kid }),
+  jwks: (names) => call("jwks", { names }),
+  copyJwks: (names) => call("copy_jwks", { names }),
+  saveJwks: (names) => call("save_jwks", { names }),
 };

@@ -1,0 +1,182 @@
+// The credential of one profile and what can be done with it, per kind of strategy: log in through the
+// browser (with progress and Cancel), get a token, copy it (from Rust, cleared after 60 s), log out, and,
+// for a SAML profile, exchange an assertion. Every outcome is said in words; errors say what to do.
+import { useState, type ReactNode } from "react";
+
+import type { LogoutOutcome } from "../bindings/LogoutOutcome";
+import type { ProfileView } from "../bindings/ProfileView";
+import type { TokenMeta } from "../bindings/TokenMeta";
+import { expiryText, kindOf, tokenOf } from "../lib/profiles";
+import { usePlatform } from "../lib/platform-context";
+import { duration, useNowSecs } from "../lib/time";
+import { useAction } from "../lib/use-async";
+import { useLogin } from "../lib/use-login";
+import { LoginProgressView } from "./LoginProgressView";
+import { ErrorNotice, SuccessNotice, type Fixes } from "./Notice";
+import { SamlExchange } from "./SamlCard";
+import { StatusPill } from "./StatusPill";
+import { TokenSummary } from "./TokenSummary";
+
+const LOGOUT_SAYS: Record<LogoutOutcome, string> = {
+  revoked: "Logged out: the provider revoked the refresh token, and Keyward forgot the tokens.",
+  sessionEnded: "Logged out: the server ended the session, and Keyward forgot the cookie.",
+  forgottenOnly: "Logged out: Keyward forgot the tokens (this provider has nothing to revoke).",
+  wasNotLoggedIn: "There was nothing to log out of.",
+};
+
+type Outcome = { kind: "ok"; text: ReactNode } | null;
+
+export function CredentialPanel({
+  profile,
+  onChanged,
+  onEditScopes,
+}: {
+  profile: ProfileView;
+  onChanged: () => void;
+  onEditScopes: () => void;
+}) {
+  const platform = usePlatform();
+  const now = useNowSecs(15_000);
+  const kind = kindOf(profile);
+  const name = profile.name;
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  // Only the last action's error is shown: an older one is stale once the user tried something else.
+  const [last, setLast] = useState<"login" | "token" | "copy" | "logout" | null>(null);
+  const say = (text: ReactNode) => setOutcome({ kind: "ok", text });
+  const expiresIn = (m: TokenMeta) =>
+    m.expiresAt === null ? "it has no expiry" : `it expires in ${duration(m.expiresAt - Math.floor(Date.now() / 1000))}`;
+
+  const login = useLogin(name, (meta) => {
+    say(meta.subject ? `Signed in as ${meta.subject}.` : "Signed in.");
+    onChanged();
+  });
+  const getToken = useAction(async (fresh: boolean) => {
+    const meta = await platform.getToken(name, fresh);
+    say(`Got ${fresh ? "a fresh" : "a valid"} access token; ${expiresIn(meta)}.`);
+    onChanged();
+    return meta;
+  });
+  const copy = useAction(async () => {
+    const meta = await platform.copyAccessToken(name);
+    say(
+      <>
+        {kind === "apiKey" ? "API key" : "Access token"} copied to the clipboard. It is cleared in 60 s unless you copy
+        something else.
+      </>,
+    );
+    onChanged();
+    return meta;
+  });
+  const logout = useAction(async () => {
+    const result = await platform.logout(name);
+    say(LOGOUT_SAYS[result]);
+    onChanged();
+    return result;
+  });
+
+  const startLogin = () => {
+    setOutcome(null);
+    setLast("login");
+    login.start();
+  };
+  const act = (which: "token" | "copy" | "logout", run: () => void) => () => {
+    setOutcome(null);
+    setLast(which);
+    run();
+  };
+  const fixes: Fixes = {
+    onLogin: kind === "signIn" ? startLogin : act("token", () => void getToken.run(true)),
+    onEditScopes,
+  };
+
+  const hasCredential = profile.status === "ready" || profile.status === "renewable";
+  const hasTokens = profile.hasAccessToken || profile.hasRefreshToken;
+  const busy = login.running || getToken.pending || copy.pending || logout.pending;
+  const error = { login: login.error, token: getToken.error, copy: copy.error, logout: logout.error, none: null }[
+    last ?? "none"
+  ];
+  const expiry = expiryText(profile, now);
+  // First and primary while there is no credential; after the everyday actions once signed in.
+  const loginButton = (
+    <button type="button" className={`button ${hasCredential ? "" : "button-primary"}`} onClick={startLogin} disabled={busy}>
+      {hasTokens ? "Log in again" : "Log in"}
+    </button>
+  );
+
+  return (
+    <section className="card credential" aria-labelledby="credential-title">
+      <div className="card-head">
+        <h2 id="credential-title">{kind === "apiKey" ? "API key" : kind === "signIn" ? "Sign-in" : "Access token"}</h2>
+        <StatusPill profile={profile} />
+      </div>
+
+      <TokenSummary profile={profile} />
+      {!tokenOf(profile) && <p className="credential-lead">{lead(profile)}</p>}
+      {tokenOf(profile) === null && expiry && <p className="muted">{expiry}</p>}
+
+      {kind === "saml" && <SamlExchange name={name} onExchanged={() => onChanged()} />}
+
+      {login.running ? (
+        <LoginProgressView progress={login.progress} onCancel={login.cancel} cancelling={login.cancelling} />
+      ) : (
+        <div className="actions" role="group" aria-label="Credential actions">
+          {kind === "signIn" && !hasCredential && loginButton}
+          {(kind === "machine" || kind === "password") && (
+            <button type="button" className="button button-primary" onClick={act("token", () => void getToken.run(false))} disabled={busy}>
+              {getToken.pending ? "Getting a token…" : "Get token"}
+            </button>
+          )}
+          {hasCredential && (
+            <button
+              type="button"
+              className={`button ${kind === "signIn" || kind === "apiKey" ? "button-primary" : ""}`}
+              onClick={act("copy", () => void copy.run())}
+              disabled={busy}
+            >
+              {copy.pending ? "Copying…" : kind === "apiKey" ? "Copy API key" : "Copy access token"}
+            </button>
+          )}
+          {(kind === "signIn" || kind === "machine" || kind === "password") && hasTokens && (
+            <button type="button" className="button" onClick={act("token", () => void getToken.run(true))} disabled={busy}>
+              Get a fresh token
+            </button>
+          )}
+          {kind === "signIn" && hasCredential && loginButton}
+          {kind !== "apiKey" && hasTokens && (
+            <button type="button" className="button button-ghost" onClick={act("logout", () => void logout.run())} disabled={busy}>
+              {logout.pending ? "Logging out…" : "Log out"}
+            </button>
+          )}
+        </div>
+      )}
+
+      {login.cancelled && !login.running && !login.error && !outcome && (
+        <p className="muted" role="status">
+          Login cancelled. Nothing was stored.
+        </p>
+      )}
+      {error && !login.running && <ErrorNotice error={error} fixes={fixes} />}
+      {outcome && !error && !login.running && <SuccessNotice>{outcome.text}</SuccessNotice>}
+    </section>
+  );
+}
+
+/** What a profile without a token is waiting for, in a sentence. */
+function lead(p: ProfileView): string {
+  switch (kindOf(p)) {
+    case "signIn":
+      return `Log in to get tokens: your browser opens on ${p.issuer ?? p.authorizeUrl ?? "the provider"}, you sign in and consent, and Keyward keeps the tokens fresh.`;
+    case "password":
+      return p.hasPassword
+        ? "Keyward logs in with the stored email and password when a token is needed."
+        : "Add the password (Edit) so Keyward can log in.";
+    case "machine":
+      return p.status === "incomplete"
+        ? "Something this strategy needs is missing: edit the profile to add it."
+        : "Keyward gets a token from the token endpoint when one is needed. Get one now to check the setup.";
+    case "saml":
+      return "Paste a signed assertion from your IdP to get an access token.";
+    case "apiKey":
+      return p.hasApiKey ? "The key is in your keychain." : "No API key stored: edit the profile to add it.";
+  }
+}

@@ -1,0 +1,24 @@
+// The audit log as the window shows it: newest first, actions in words, and a search over every column.
+import type { AuditAction } from "../bindings/AuditAction";
+import type { AuditEvent } from "../bindings/AuditEvent";
+
+export const ACTION_LABELS: Record<AuditAction, string> = {
+  "profile-added": "Profile added",
+  "profile-changed": "Profile changed",
+  "profile-removed": "Profile removed",
+  login: "Login",
+  logout: "Logout",
+  refresh: "Refresh",
+  "key-created": "Key created",
+  reveal: "Secret revealed",
+};
+
+export function newestFirst(events: AuditEvent[]): AuditEvent[] {
+  return [...events].reverse();
+}
+
+export function auditMatches(e: AuditEvent, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = [e.profile, ACTION_LABELS[e.action], e.action, e.outcome, e.detail ?? "", e.at].join("\n").toLowerCase();
+  return words.every((w) => haystack.includes(w));
+}

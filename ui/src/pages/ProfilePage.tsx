@@ -1,0 +1,154 @@
+// One profile: its credential and what to do with it (log in, get, copy, log out), Try a request, the token
+// request it would send, SAML settings for the IdP admin, the secrets it keeps (reveal on request), its
+// settings, Edit and Remove.
+import { useState } from "react";
+
+import type { AppError } from "../bindings/AppError";
+import type { ProfileView } from "../bindings/ProfileView";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { CredentialPanel } from "../components/CredentialPanel";
+import { DryRunCard } from "../components/DryRunCard";
+import { ErrorState } from "../components/ErrorState";
+import { ErrorNotice } from "../components/Notice";
+import { SpSettings } from "../components/SamlCard";
+import { SecretsCard } from "../components/SecretsCard";
+import { SettingsList } from "../components/SettingsList";
+import { StrategyIcon } from "../components/StrategyIcon";
+import { TryRequest } from "../components/TryRequest";
+import { usePlatform } from "../lib/platform-context";
+import { kindOf } from "../lib/profiles";
+import { href, navigate } from "../lib/routes";
+import { useStrategies } from "../lib/strategies";
+import { useLoad } from "../lib/use-async";
+import { toAppError } from "../platform/platform";
+
+export function ProfilePage({ name }: { name: string }) {
+  const platform = usePlatform();
+  const { state, reload } = useLoad(() => platform.showProfile(name), [platform, name]);
+
+  return (
+    <>
+      <nav className="crumbs" aria-label="Breadcrumb">
+        <a href={href({ page: "profiles" })}>Profiles</a>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{name}</span>
+      </nav>
+      {state.status === "loading" && <div className="loading" aria-busy="true" aria-label="Loading the profile" />}
+      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
+      {state.status === "ready" && <ProfileDetail profile={state.value} onChanged={reload} />}
+    </>
+  );
+}
+
+function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged: () => void }) {
+  const platform = usePlatform();
+  const { byId } = useStrategies();
+  const strategy = byId(profile.strategy);
+  const kind = kindOf(profile);
+  const [confirming, setConfirming] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const [removeError, setRemoveError] = useState<AppError | null>(null);
+  const edit = () => navigate({ page: "edit", name: profile.name });
+
+  async function remove() {
+    setRemoving(true);
+    try {
+      await platform.removeProfile(profile.name);
+      navigate({ page: "profiles" });
+    } catch (reason) {
+      setRemoveError(toAppError(reason));
+      setConfirming(false);
+      setRemoving(false);
+    }
+  }
+
+  return (
+    <>
+      <header className="page-header detail-header">
+        <div className="detail-title">
+          <StrategyIcon strategy={profile.strategy} size={24} />
+          <div>
+            <h1>{profile.name}</h1>
+            <p className="subtitle">{strategy?.title ?? profile.strategy}</p>
+          </div>
+        </div>
+        <div className="page-actions">
+          <a className="button" href={href({ page: "edit", name: profile.name })}>
+            Edit
+          </a>
+          <button type="button" className="button button-danger-ghost" onClick={() => setConfirming(true)}>
+            Remove
+          </button>
+        </div>
+      </header>
+      {removeError && <ErrorNotice error={removeError} />}
+
+      <div className="detail">
+        <CredentialPanel profile={profile} onChanged={onChanged} onEditScopes={edit} />
+
+        <section className="card" aria-labelledby="try-title">
+          <div className="card-head">
+            <h2 id="try-title">Try a request</h2>
+            <span className="muted">Sent from Keyward with this credential</span>
+          </div>
+          <TryRequest name={profile.name} fixes={{ onEditScopes: edit }} />
+        </section>
+
+        {(kind === "machine" || kind === "password" || kind === "saml") && (
+          <section className="card" aria-labelledby="dry-title">
+            <div className="card-head">
+              <h2 id="dry-title">Token request</h2>
+            </div>
+            <DryRunCard name={profile.name} />
+          </section>
+        )}
+
+        {kind === "saml" && (
+          <section className="card" aria-labelledby="sp-title">
+            <div className="card-head">
+              <h2 id="sp-title">For your IdP admin</h2>
+              <span className="muted">The service provider settings to register</span>
+            </div>
+            <SpSettings name={profile.name} />
+          </section>
+        )}
+
+        <div className="detail-columns">
+          <section className="card" aria-labelledby="secrets-title">
+            <div className="card-head">
+              <h2 id="secrets-title">Secrets</h2>
+              <span className="muted">In your OS keychain</span>
+            </div>
+            <SecretsCard profile={profile} />
+          </section>
+
+          <section className="card" aria-labelledby="settings-title">
+            <div className="card-head">
+              <h2 id="settings-title">Settings</h2>
+              <a className="link" href={href({ page: "edit", name: profile.name })}>
+                Edit
+              </a>
+            </div>
+            <SettingsList profile={profile} strategy={strategy} />
+          </section>
+        </div>
+      </div>
+
+      {confirming && (
+        <ConfirmDialog
+          title={`Remove ${profile.name}?`}
+          confirmLabel={removing ? "Removing…" : "Remove"}
+          danger
+          busy={removing}
+          onConfirm={remove}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            Its settings and every secret it keeps in your keychain (tokens, client secret, API key, password) are
+            deleted. Tokens are not revoked: log out first to revoke them. This cannot be undone.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
