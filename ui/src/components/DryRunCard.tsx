@@ -21,7 +21,7 @@ export function DryRunCard({ name }: { name: string }) {
       {show.error && <ErrorNotice error={show.error} />}
       {request && (
         <HttpView
-          label="Token request"
+          label="Dry run"
           firstLine={
             <span className="mono">
               <strong>{request.method}</strong> {request.url}

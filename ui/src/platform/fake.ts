@@ -29,6 +29,8 @@ export interface FakePlatform extends Platform {
   /** Replace a method; calls are still recorded. */
   override<M extends Method>(method: M, impl: Platform[M]): void;
   loginMode: LoginMode;
+  /** Complete a login left waiting by `loginMode = "hold"`, as if the user approved in the browser. */
+  finishLogin(): void;
   /** The profiles as the fake holds them now. */
   profiles: Map<string, ProfileView>;
 }
@@ -50,6 +52,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   const failures = new Map<Method, AppError[]>();
   const overrides = new Map<Method, (...args: never[]) => unknown>();
   let cancelWaiting: (() => void) | null = null;
+  let approveWaiting: (() => void) | null = null;
 
   const profile = (name: string): ProfileView => {
     const p = profiles.get(name);
@@ -120,8 +123,9 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       step({ step: "waitingForUser", redirectUri: "http://127.0.0.1:49152/callback", timeoutSecs: 120 });
       await tick();
       if (fake.loginMode === "hold") {
-        await new Promise<void>((_, reject) => {
+        await new Promise<void>((resolve, reject) => {
           cancelWaiting = () => reject({ code: "waiting", message: "login cancelled; nothing was stored" });
+          approveWaiting = resolve;
         });
       }
       if (fake.loginMode === "decline") {
@@ -245,6 +249,12 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       overrides.set(method, replacement as (...args: never[]) => unknown);
     },
     loginMode: "approve" as LoginMode,
+    finishLogin() {
+      const approve = approveWaiting;
+      approveWaiting = null;
+      cancelWaiting = null;
+      approve?.();
+    },
     profiles,
   } as FakePlatform;
 

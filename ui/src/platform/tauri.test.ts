@@ -48,6 +48,48 @@ describe("tauri platform", () => {
     });
   });
 
+  it("logs in with the login command and a Channel that delivers each progress step, in order", async () => {
+    const steps: unknown[] = [];
+    mockIPC((cmd, args) => {
+      expect(cmd).toBe("login");
+      const { name, onProgress } = args as { name: string; onProgress: { id: number } };
+      expect(name).toBe("demo");
+      const send = (index: number, message: unknown) =>
+        (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } }).__TAURI_INTERNALS__.runCallback(
+          onProgress.id,
+          { index, message },
+        );
+      // Out of order on purpose: the Channel puts them back in order.
+      send(1, { step: "waitingForUser", redirectUri: "http://127.0.0.1:5/callback", timeoutSecs: 120 });
+      send(0, { step: "openingBrowser", url: "https://id.example.com/auth" });
+      return { expiresAt: null, issuedAt: 1, scope: null, subject: "alice", tokenType: "Bearer" };
+    });
+
+    await expect(tauriPlatform.login("demo", (s) => steps.push(s))).resolves.toMatchObject({ subject: "alice" });
+    expect(steps).toEqual([
+      { step: "openingBrowser", url: "https://id.example.com/auth" },
+      { step: "waitingForUser", redirectUri: "http://127.0.0.1:5/callback", timeoutSecs: 120 },
+    ]);
+  });
+
+  it("passes each command its arguments by the names the Rust commands take", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    await tauriPlatform.callApi("p", { method: "GET", url: "https://x", headers: [], body: null });
+    await tauriPlatform.checkForm({ name: "p", strategy: "pkce", fields: {}, secrets: {} }, true);
+    await tauriPlatform.keyNew("k", "ES384", null, null);
+    await tauriPlatform.getToken("p", true);
+    expect(calls).toEqual([
+      ["call_api", { name: "p", request: { method: "GET", url: "https://x", headers: [], body: null } }],
+      ["check_form", { form: { name: "p", strategy: "pkce", fields: {}, secrets: {} }, editing: true }],
+      ["key_new", { name: "k", alg: "ES384", bits: null, kid: null }],
+      ["get_token", { name: "p", fresh: true }],
+    ]);
+  });
+
   it("outside the Tauri window, says so instead of throwing a TypeError", async () => {
     delete global.isTauri;
 
