@@ -30,7 +30,7 @@ describe("Audit log", () => {
 
     const table = await screen.findByRole("table", { name: "Audit events" });
     const rows = within(table).getAllByRole("row").slice(1);
-    expect(rows.map((r) => r.cells[1]?.textContent)).toEqual(["Refresh", "Login", "Profile added"]);
+    expect(rows.map((r) => (r as HTMLTableRowElement).cells[1]?.textContent)).toEqual(["Refresh", "Login", "Profile added"]);
     expect(rows[0]!.textContent).toContain("Failed");
     expect(rows[1]!.textContent).toContain("signed in as alice");
     expect(screen.getByText("3 events · never a secret")).toBeTruthy();
