@@ -59,3 +59,17 @@ if [ -f tests/requirements.txt ]; then
   fi
 fi
 # ---- end of the Python venv section ---------------------------------------------------------------
+
+# ---- End-to-end tests of the window (tests/e2e): tauri-driver and WebdriverIO ------------------------
+# tauri-driver bridges WebDriver to WebKitWebDriver (webkit2gtk-driver above); ~30 s to build, once.
+# tests/e2e has its own npm packages (webdriverio), installed like ui/ and tests/ above.
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "deps: cargo install tauri-driver --locked"
+  cargo install tauri-driver --locked --quiet
+fi
+if [ -f tests/e2e/package-lock.json ] && { [ ! -f tests/e2e/node_modules/.package-lock.json ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
+  echo "deps: npm ci in tests/e2e/"
+  npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+  touch tests/e2e/node_modules/.package-lock.json
+fi
+# ---- end of the end-to-end section ------------------------------------------------------------------
