@@ -6,6 +6,7 @@
 //   node tests/rig/provider.mjs [--access-token-ttl SECONDS] [--drop-iss] [--ignore-stdin]
 //        [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--user EMAIL:PASSWORD]...
 //        [--saml-idp-cert PATH] [--saml-idp-issuer ID] [--saml-sp-entity-id ID] [--saml-skew SECONDS]
+//        [--port P] [--api-port Q]
 //
 // Prints exactly one JSON line on stdout once everything listens, then nothing else on stdout
 // (every log goes to stderr). Exits when stdin closes (unless --ignore-stdin), or on SIGTERM/SIGINT.
@@ -32,7 +33,8 @@ for (const name of ['log', 'info', 'debug']) {
 const RIG_DIR = dirname(fileURLToPath(import.meta.url));
 const USAGE = 'usage: node tests/rig/provider.mjs [--access-token-ttl SECONDS] [--drop-iss] [--ignore-stdin]\n'
   + '         [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--user EMAIL:PASSWORD]...\n'
-  + '         [--saml-idp-cert PATH] [--saml-idp-issuer ID] [--saml-sp-entity-id ID] [--saml-skew SECONDS]\n';
+  + '         [--saml-idp-cert PATH] [--saml-idp-issuer ID] [--saml-sp-entity-id ID] [--saml-skew SECONDS]\n'
+  + '         [--port P] [--api-port Q]\n';
 
 const CLIENT_ID = 'native-app';
 const API_SCOPES = 'read:users write:users';
@@ -72,6 +74,9 @@ function parseArgs(argv) {
     samlIdpIssuer: DEFAULT_SAML_IDP_ISSUER,
     samlSpEntityId: undefined,
     samlSkew: 30,
+    // 0 = a free port the OS picks; fixed ports keep an issuer URL valid across runs (./run's demo).
+    port: 0,
+    apiPort: 0,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -113,6 +118,8 @@ function parseArgs(argv) {
       case '--saml-idp-issuer': o.samlIdpIssuer = value(); break;
       case '--saml-sp-entity-id': o.samlSpEntityId = value(); break;
       case '--saml-skew': o.samlSkew = positiveInt(value(), '--saml-skew', 0); break;
+      case '--port': o.port = positiveInt(value(), '--port', 0); break;
+      case '--api-port': o.apiPort = positiveInt(value(), '--api-port', 0); break;
       default: usage(`unknown argument ${arg}`);
     }
   }
@@ -125,10 +132,10 @@ function log(...args) {
   console.error('[rig provider]', ...args);
 }
 
-function listen(server) {
+function listen(server, port) {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve(`http://127.0.0.1:${server.address().port}`);
     });
@@ -179,8 +186,12 @@ const stats = {
 // Both servers listen first, so that the issuer and the API URL carry their real ports.
 const providerServer = http.createServer();
 const apiServer = http.createServer();
-const issuer = await listen(providerServer);
-const api = await listen(apiServer);
+const [issuer, api] = await Promise.all([
+  listen(providerServer, opts.port), listen(apiServer, opts.apiPort),
+]).catch((err) => {
+  process.stderr.write(`provider.mjs: cannot listen on 127.0.0.1:${err.port ?? '?'}: ${err.code ?? err.message}\n`);
+  process.exit(3);
+});
 const tokenEndpoint = `${issuer}/token`;
 const clientJwksUri = `${api}/__rig/client-jwks`;
 const samlTokenEndpoint = `${api}/saml/token`;
