@@ -148,6 +148,9 @@ impl Keyward {
         for f in fields_of(profile.strategy).iter().filter(|f| !matches!(f.kind, FieldType::Secret | FieldType::Map)) {
             sets.push((f.name.into(), form.fields.get(f.name).cloned().unwrap_or_default()));
         }
+        // Extra authorize parameters by name; an empty value removes one.
+        let params = form.fields.iter().filter(|(k, _)| k.starts_with("authorizeParams."));
+        sets.extend(params.map(|(k, v)| (k.clone(), v.clone())));
         self.edit(&form.name, &sets, secrets_of(form)?)
     }
 
@@ -192,5 +195,40 @@ mod tests {
         assert!(build(&ok, false, |_| false).1.is_empty());
         let bad_name = ProfileForm { name: "a b".into(), ..ok };
         assert_eq!(build(&bad_name, false, |_| false).1[0].field, "name");
+    }
+
+    /// Secrets in memory: these tests are about the config, not the keychain.
+    #[derive(Default)]
+    struct Memory(std::sync::Mutex<std::collections::HashMap<String, Secret>>);
+
+    impl crate::keychain::SecretStore for Memory {
+        fn get(&self, account: &str) -> Result<Option<Secret>, crate::keychain::KeychainError> {
+            Ok(self.0.lock().unwrap().get(account).cloned())
+        }
+        fn set(&self, account: &str, value: &Secret) -> Result<(), crate::keychain::KeychainError> {
+            self.0.lock().unwrap().insert(account.into(), value.clone());
+            Ok(())
+        }
+        fn delete(&self, account: &str) -> Result<(), crate::keychain::KeychainError> {
+            self.0.lock().unwrap().remove(account);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn editing_sets_and_removes_extra_authorize_parameters() {
+        let dir = std::env::temp_dir().join(format!("kw-form-test-{}-{}", std::process::id(), rand::random::<u32>()));
+        let kw = Keyward::new(crate::config::Home::new(&dir), std::sync::Arc::new(Memory::default()));
+        let fields = |extra: &[(&str, &str)]| {
+            let mut f = vec![("issuer", "https://id.example.com"), ("clientId", "app")];
+            f.extend_from_slice(extra);
+            form(Strategy::Pkce, &f, &[])
+        };
+        kw.add_form(&fields(&[("authorizeParams.prompt", "consent"), ("authorizeParams.login_hint", "a@b")])).unwrap();
+        let edited =
+            kw.edit_form(&fields(&[("authorizeParams.prompt", "login"), ("authorizeParams.login_hint", "")])).unwrap();
+        let params: Vec<_> = edited.settings.authorize_params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(params, [("prompt", "login")], "the app's form edits the parameters as `--set` does");
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
