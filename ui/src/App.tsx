@@ -2,7 +2,7 @@
 // (Tauri in the app, a fake in tests and previews).
 import { AppShell, type Section } from "./components/AppShell";
 import { PlatformProvider } from "./lib/platform-context";
-import { sectionOf, useRoute, type Route } from "./lib/routes";
+import { href, sectionOf, useRoute, type Route } from "./lib/routes";
 import { StrategiesProvider } from "./lib/strategies";
 import { AddProfilePage } from "./pages/AddProfilePage";
 import { AuditPage } from "./pages/AuditPage";
@@ -55,7 +55,7 @@ export function App({ platform }: { platform: Platform }) {
   return (
     <PlatformProvider platform={platform}>
       <StrategiesProvider>
-        <AppShell sections={SECTIONS} current={sectionOf(route)}>
+        <AppShell sections={SECTIONS} current={sectionOf(route)} page={href(route)}>
           <Page route={route} />
         </AppShell>
       </StrategiesProvider>

@@ -1,5 +1,6 @@
-// The frame around every page: a sidebar with Keyward's name and the sections, and the page beside it.
-import type { ReactNode } from "react";
+// The frame around every page: a sidebar with Keyward's name and the sections, and the page beside it. A new
+// page starts at its top, with focus on it (so a screen reader reads the new page, and Tab starts there).
+import { useEffect, useRef, type ReactNode } from "react";
 
 import { Logo } from "./Logo";
 
@@ -11,7 +12,28 @@ export interface Section {
   icon: string;
 }
 
-export function AppShell({ sections, current, children }: { sections: Section[]; current: string; children: ReactNode }) {
+export function AppShell({
+  sections,
+  current,
+  page,
+  children,
+}: {
+  sections: Section[];
+  current: string;
+  /** Changes when another page is shown. */
+  page: string;
+  children: ReactNode;
+}) {
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.scrollTo?.(0, 0);
+    main.current?.focus({ preventScroll: true });
+  }, [page]);
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -32,7 +54,7 @@ export function AppShell({ sections, current, children }: { sections: Section[];
         </nav>
         <p className="sidebar-foot">Secrets stay in your OS keychain.</p>
       </aside>
-      <main className="page" id="main">
+      <main ref={main} className="page" id="main" tabIndex={-1}>
         <div className="page-inner">{children}</div>
       </main>
     </div>

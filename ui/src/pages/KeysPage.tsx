@@ -54,7 +54,7 @@ export function KeysPage() {
       {state.status === "loading" && <div className="loading" aria-busy="true" aria-label="Loading the keys" />}
       {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
 
-      <div className="detail">
+      <div className="stack">
         {created && <SuccessNotice>Key {created.name} ({created.alg}) is ready: kid {created.kid}.</SuccessNotice>}
         {state.status === "ready" && keys.length === 0 && (
           <EmptyState title="No keys yet">

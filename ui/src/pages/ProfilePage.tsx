@@ -83,7 +83,7 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
       </header>
       {removeError && <ErrorNotice error={removeError} />}
 
-      <div className="detail">
+      <div className="stack">
         <CredentialPanel profile={profile} onChanged={onChanged} onEditScopes={edit} />
 
         <section className="card" aria-labelledby="try-title">
