@@ -24,9 +24,12 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.stop();
-  await rig?.stop();
-  home?.cleanup();
+  try {
+    await app?.stop();
+  } finally {
+    await rig?.stop();
+    home?.cleanup();
+  }
 });
 
 uiTest('a client-credentials profile added through the form', () => app.browser, async (browser) => {

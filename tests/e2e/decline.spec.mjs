@@ -21,9 +21,12 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.stop();
-  await rig?.stop();
-  home?.cleanup();
+  try {
+    await app?.stop();
+  } finally {
+    await rig?.stop();
+    home?.cleanup();
+  }
 });
 
 uiTest('declined consent shows its message and what to do, and nothing is stored', () => app.browser, async (browser) => {

@@ -91,36 +91,43 @@ export async function startApp(env) {
   await browser.$('nav[aria-label="Sections"]').waitForExist({ timeout: 20_000 });
 
   async function stop() {
-    try {
-      await browser.deleteSession();
-    } catch {
-      // the app may already be gone
-    }
+    // Closing the session closes the window, and the app exits with it; bounded, whatever happens.
+    await Promise.race([browser.deleteSession().catch(() => {}), sleep(10_000)]);
     driver.kill('SIGTERM');
     const timer = setTimeout(() => driver.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
-    await waitForAppExit(env.KEYWARD_HOME);
+    await stopApp(env.KEYWARD_HOME);
   }
   return { browser, stop, driverLog: () => log.join('') };
 }
 
+/** The app processes running on `home`: found by their KEYWARD_HOME in /proc, never by name. */
+function appPids(home) {
+  return readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`KEYWARD_HOME=${home}`)
+        && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(APP);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
 /**
- * Wait until no app process runs on `home`: the next spec's app would otherwise hand over to it (the
- * single-instance plugin) and exit. Found by its KEYWARD_HOME in /proc, never by name.
+ * Wait until the app on `home` has exited, ending it by its pid if it outlives its session: the next
+ * spec's app would otherwise hand over to it (the single-instance plugin) and exit.
  */
-async function waitForAppExit(home) {
-  for (let i = 0; i < 100; i += 1) {
-    const alive = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).some((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`KEYWARD_HOME=${home}`)
-          && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(APP);
-      } catch {
-        return false;
-      }
-    });
-    if (!alive) return;
-    await sleep(100);
+async function stopApp(home) {
+  for (const signal of [null, 'SIGTERM', 'SIGKILL']) {
+    for (const pid of signal ? appPids(home) : []) {
+      process.stderr.write(`e2e: the app (pid ${pid}) outlived its WebDriver session: ${signal}\n`);
+      try { process.kill(pid, signal); } catch { /* gone meanwhile */ }
+    }
+    for (let i = 0; i < 50; i += 1) {
+      if (appPids(home).length === 0) return;
+      await sleep(100);
+    }
   }
   throw new Error(`the app on ${home} did not exit`);
 }

@@ -24,9 +24,12 @@ before(async () => {
 });
 
 after(async () => {
-  await app?.stop();
-  await rig?.stop();
-  home?.cleanup();
+  try {
+    await app?.stop();
+  } finally {
+    await rig?.stop();
+    home?.cleanup();
+  }
 });
 
 uiTest('an empty Keyward offers to add a credential', () => app.browser, async (browser) => {

@@ -6,6 +6,7 @@ import { useState, type ReactNode } from "react";
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
+import { errorAdvice } from "../lib/errors";
 import { expiryText, kindOf, tokenOf } from "../lib/profiles";
 import { usePlatform } from "../lib/platform-context";
 import { duration, useNowSecs } from "../lib/time";
@@ -96,6 +97,8 @@ export function CredentialPanel({
     last ?? "none"
   ];
   const expiry = expiryText(profile, now);
+  // When the error's own fix is to log in again, its notice carries that button: no second one above it.
+  const fixIsLogin = error !== null && errorAdvice(error.code).fix === "login" && kind === "signIn";
   // First and primary while there is no credential; after the everyday actions once signed in.
   const loginButton = (
     <button type="button" className={`button ${hasCredential ? "" : "button-primary"}`} onClick={startLogin} disabled={busy}>
@@ -120,7 +123,7 @@ export function CredentialPanel({
         <LoginProgressView progress={login.progress} onCancel={login.cancel} cancelling={login.cancelling} />
       ) : (
         <div className="actions" role="group" aria-label="Credential actions">
-          {kind === "signIn" && !hasCredential && loginButton}
+          {kind === "signIn" && !hasCredential && !fixIsLogin && loginButton}
           {(kind === "machine" || kind === "password") && (
             <button type="button" className="button button-primary" onClick={act("token", () => void getToken.run(false))} disabled={busy}>
               {getToken.pending ? "Getting a token…" : "Get token"}
