@@ -171,7 +171,11 @@ fn ctrl_c_cancels_the_login_and_frees_the_port() {
     .ok();
     let child = kw.command(&["login", "demo"]).stderr(std::process::Stdio::piped()).spawn().unwrap();
     let start = std::time::Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    // A connect to a port in the ephemeral range with nobody listening can connect to itself (TCP
+    // simultaneous open): only a connection to another socket counts.
+    let listening =
+        || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok_and(|s| s.local_addr().ok() != s.peer_addr().ok());
+    while !listening() {
         assert!(start.elapsed().as_secs() < 10, "the listener never came up on the fixed port");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
@@ -182,5 +186,5 @@ fn ctrl_c_cancels_the_login_and_frees_the_port() {
     assert!(stderr.contains("login cancelled"), "{stderr}");
     assert!(stderr.contains(&format!("redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback")), "{stderr}");
     assert!(stderr.contains("login_hint=bob"), "extra authorize parameters are sent: {stderr}");
-    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "the listener is closed");
+    assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "the listener is closed: the port is free again");
 }
