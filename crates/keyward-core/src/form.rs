@@ -47,6 +47,8 @@ pub struct DiscoveryView {
     pub scopes_supported: Vec<String>,
 }
 
+const REQUIRED: &str = "required for this strategy";
+
 fn problem(field: &str, e: ConfigError) -> FieldProblem {
     let message = match e {
         ConfigError::BadField { problem, .. } => problem,
@@ -64,7 +66,9 @@ pub fn build(
 ) -> (Profile, Vec<FieldProblem>) {
     let mut problems = Vec::new();
     if !editing {
-        if let Err(e) = check_name(&form.name) {
+        if form.name.is_empty() {
+            problems.push(FieldProblem { field: "name".into(), message: REQUIRED.into() });
+        } else if let Err(e) = check_name(&form.name) {
             problems.push(problem("name", e));
         }
     }
@@ -74,13 +78,16 @@ pub fn build(
             problems.push(problem(k, e));
         }
     }
-    for f in fields_of(form.strategy) {
-        if f.kind == FieldType::Secret && f.required {
+    // Every required field left empty, each under its own input (validate() below reports one at a time).
+    for f in fields_of(form.strategy).iter().filter(|f| f.required) {
+        let missing = if f.kind == FieldType::Secret {
             let given = form.secrets.get(f.name).is_some_and(|s| !s.is_empty());
-            let stored = SecretField::parse(f.name).is_some_and(&has_secret);
-            if !given && !stored {
-                problems.push(FieldProblem { field: f.name.into(), message: "required for this strategy".into() });
-            }
+            !given && !SecretField::parse(f.name).is_some_and(&has_secret)
+        } else {
+            form.fields.get(f.name).is_none_or(|v| v.trim().is_empty())
+        };
+        if missing {
+            problems.push(FieldProblem { field: f.name.into(), message: REQUIRED.into() });
         }
     }
     if problems.is_empty() {
@@ -185,7 +192,7 @@ mod tests {
         let f = form(Strategy::ClientCredentials, &[("url", "http://example.com/token"), ("clientAuth", "magic")], &[]);
         let (_, problems) = build(&f, false, |_| false);
         let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["clientAuth", "url", "clientSecret"], "{problems:?}");
+        assert_eq!(fields, ["clientAuth", "url", "clientId", "clientSecret"], "{problems:?}");
         assert!(problems[1].message.contains("use https"));
         let ok = form(
             Strategy::ClientCredentials,
@@ -193,8 +200,17 @@ mod tests {
             &[("clientSecret", "s")],
         );
         assert!(build(&ok, false, |_| false).1.is_empty());
-        let bad_name = ProfileForm { name: "a b".into(), ..ok };
+        let bad_name = ProfileForm { name: "a b".into(), ..ok.clone() };
         assert_eq!(build(&bad_name, false, |_| false).1[0].field, "name");
+        let empty = ProfileForm { name: String::new(), strategy: Strategy::ClientCredentials, ..Default::default() };
+        let all: Vec<(String, String)> =
+            build(&empty, false, |_| false).1.into_iter().map(|p| (p.field, p.message)).collect();
+        let required = |f: &str| (f.to_string(), REQUIRED.to_string());
+        assert_eq!(
+            all,
+            [required("name"), required("url"), required("clientId"), required("clientSecret")],
+            "an empty form names every required field at once, the name as simply required"
+        );
     }
 
     /// Secrets in memory: these tests are about the config, not the keychain.

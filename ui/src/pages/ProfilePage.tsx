@@ -94,7 +94,7 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
           <TryRequest name={profile.name} fixes={{ onEditScopes: edit }} />
         </section>
 
-        {(kind === "machine" || kind === "password" || kind === "saml") && (
+        {(kind === "machine" || kind === "password") && (
           <section className="card" aria-labelledby="dry-title">
             <div className="card-head">
               <h2 id="dry-title">Token request</h2>

@@ -275,7 +275,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 function checkForm(form: ProfileForm, editing: boolean, profiles: Map<string, ProfileView>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!editing) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name)) {
+    if (form.name === "") {
+      problems.push({ field: "name", message: "required for this strategy" });
+    } else if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name)) {
       problems.push({ field: "name", message: "letters, digits, '.', '_' and '-', starting with a letter or digit" });
     } else if (profiles.has(form.name)) {
       problems.push({ field: "name", message: `a profile named "${form.name}" already exists` });
