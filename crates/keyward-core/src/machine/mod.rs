@@ -268,6 +268,7 @@ fn session_from(resp: &request::RawResponse, now: i64) -> Result<TokenData> {
     }
     Ok(TokenData {
         access_token: Secret::new(pairs.join("; ")),
+        issued_at: now,
         refresh_token: None,
         expires_at: max_age.map(|a| now + a),
         scope: None,

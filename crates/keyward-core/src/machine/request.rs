@@ -236,6 +236,8 @@ impl Default for ResponseNames<'_> {
 /// A token response, read.
 pub struct TokenData {
     pub access_token: Secret,
+    /// When it was obtained: the same instant a relative expiry is counted from.
+    pub issued_at: i64,
     pub refresh_token: Option<Secret>,
     pub expires_at: Option<i64>,
     pub scope: Option<String>,
@@ -300,6 +302,7 @@ impl RawResponse {
         let text = |k: &str| json.get(k).and_then(|v| v.as_str()).map(String::from);
         Ok(TokenData {
             access_token: Secret::new(access),
+            issued_at: now,
             // refreshTokenName names the request field; servers answer in it or in the standard name.
             refresh_token: text(names.refresh_token).or_else(|| text("refresh_token")).map(Secret::new),
             expires_at,

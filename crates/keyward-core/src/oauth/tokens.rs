@@ -105,6 +105,7 @@ impl Keyward {
         let now = self.clock.now();
         let data = TokenData {
             access_token: Secret::new(resp.access_token().secret().clone()),
+            issued_at: now,
             refresh_token: resp.refresh_token().map(|rt| Secret::new(rt.secret().clone())),
             expires_at: resp.expires_in().map(|d| now + d.as_secs() as i64),
             scope: resp.scopes().map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
@@ -124,7 +125,7 @@ impl Keyward {
         let previous = self.cached(store_id, name)?;
         let meta = TokenMeta {
             expires_at: data.expires_at,
-            issued_at: self.clock.now(),
+            issued_at: data.issued_at,
             scope: data.scope,
             subject: data.subject.or(previous.and_then(|p| p.meta.subject)),
             token_type: data.token_type,
