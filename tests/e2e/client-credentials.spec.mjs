@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 
 import {
-  click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText,
+  click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 const SECRET = 'cc-basic-secret';
@@ -23,14 +23,7 @@ before(async () => {
   app = await startApp({ KEYWARD_HOME: home.home });
 });
 
-after(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    await rig?.stop();
-    home?.cleanup();
-  }
-});
+after(() => stopAll({ app, rig, home }));
 
 uiTest('a client-credentials profile added through the form', () => app.browser, async (browser) => {
   await click(browser, 'Add credential');

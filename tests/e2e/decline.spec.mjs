@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import {
-  BROWSER_STANDIN, click, keyward, shot, startApp, startProvider, tempHome, uiTest, waitForText,
+  BROWSER_STANDIN, click, keyward, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 let rig;
@@ -20,14 +20,7 @@ before(async () => {
   app = await startApp({ KEYWARD_HOME: home.home, BROWSER: BROWSER_STANDIN, KEYWARD_RIG_BROWSER: 'decline' });
 });
 
-after(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    await rig?.stop();
-    home?.cleanup();
-  }
-});
+after(() => stopAll({ app, rig, home }));
 
 uiTest('declined consent shows its message and what to do, and nothing is stored', () => app.browser, async (browser) => {
   await waitForText(browser, '.profile', 'demo');

@@ -133,6 +133,16 @@ async function stopApp(home) {
 }
 
 /** Save the window as tests/artifacts/e2e/NAME.png. */
+/** Stop what a spec started: the app first, then (whatever happened) the rig and the temp home. */
+export async function stopAll({ app, rig, home }) {
+  try {
+    await app?.stop();
+  } finally {
+    await rig?.stop();
+    home?.cleanup();
+  }
+}
+
 export async function shot(browser, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   // Fonts and the last state change settle first.

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import {
-  BROWSER_STANDIN, click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText,
+  BROWSER_STANDIN, click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 let rig;
@@ -23,14 +23,7 @@ before(async () => {
   });
 });
 
-after(async () => {
-  try {
-    await app?.stop();
-  } finally {
-    await rig?.stop();
-    home?.cleanup();
-  }
-});
+after(() => stopAll({ app, rig, home }));
 
 uiTest('an empty Keyward offers to add a credential', () => app.browser, async (browser) => {
   await waitForText(browser, 'main h2', 'No profiles yet');
