@@ -16,5 +16,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
+    // Vitest empties CSS by default; the focus test reads the stylesheets (as ?raw text) to check the cascade.
+    css: { include: [/src\/styles\/.*\.css/] },
   },
 });

@@ -1,6 +1,7 @@
-// The frame around every page: a sidebar with Keyward's name and the sections, and the page beside it. A new
-// page starts at its top, with focus on it (so a screen reader reads the new page, and Tab starts there).
-import { useEffect, useRef, type ReactNode } from "react";
+// The frame around every page: a skip link, a sidebar with Keyward's name and the sections, and the page beside
+// it. A new page starts at its top, with focus on it (so a screen reader reads the new page, and Tab starts
+// there); the skip link, Tab's first stop, moves focus there too.
+import { useEffect, useRef, type MouseEvent, type ReactNode } from "react";
 
 import { Logo } from "./Logo";
 
@@ -34,8 +35,18 @@ export function AppShell({
     main.current?.scrollTo?.(0, 0);
     main.current?.focus({ preventScroll: true });
   }, [page]);
+
+  // The route lives in the hash, so the link's own "#main" would navigate: focus the page instead.
+  function skipToContent(e: MouseEvent) {
+    e.preventDefault();
+    main.current?.focus();
+  }
+
   return (
     <div className="shell">
+      <a className="skip-link" href="#main" onClick={skipToContent}>
+        Skip to content
+      </a>
       <aside className="sidebar">
         <Logo />
         <nav aria-label="Sections">

@@ -1,7 +1,7 @@
 // The profile form for one strategy: only that strategy's fields (the core's catalogue), the important ones
 // first and the rest under "More settings", the core's problems shown under each field as the user types,
 // "Discover" to fill a PKCE profile from its issuer, and Save. Secrets go straight to the keychain.
-import { useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 
 import type { AppError } from "../bindings/AppError";
 import type { DiscoveryView } from "../bindings/DiscoveryView";
@@ -31,6 +31,7 @@ export function ProfileEditor({
   onSaved,
   onCancel,
   onChangeStrategy,
+  focusFirst = false,
 }: {
   strategy: StrategyInfo;
   initial: FormState;
@@ -39,6 +40,8 @@ export function ProfileEditor({
   onSaved: (saved: ProfileView) => void;
   onCancel: () => void;
   onChangeStrategy?: () => void;
+  /** Focus the first field when the form appears (it replaced the strategy card that had the focus). */
+  focusFirst?: boolean;
 }) {
   const platform = usePlatform();
   const editing = before !== undefined;
@@ -49,6 +52,12 @@ export function ProfileEditor({
   const [saveError, setSaveError] = useState<AppError | null>(null);
   const [discovery, setDiscovery] = useState<{ busy: boolean; found?: DiscoveryView; error?: AppError }>({ busy: false });
   const formRef = useRef<HTMLFormElement>(null);
+  const firstField = () => formRef.current?.querySelector<HTMLElement>("input, select, textarea");
+
+  // Once, when the form appears.
+  useEffect(() => {
+    if (focusFirst) firstField()?.focus();
+  }, []);
 
   const profileForm = useMemo(() => toProfileForm(form, before), [form, before]);
   const paramsProblem = parseParams(form.params).problem;
@@ -108,7 +117,7 @@ export function ProfileEditor({
     setSubmitted(true);
     if (problems && problems.length > 0) {
       const first = formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]");
-      (first ?? formRef.current?.querySelector<HTMLElement>("input, select, textarea"))?.focus();
+      (first ?? firstField())?.focus();
       return;
     }
     setSaving(true);

@@ -1,10 +1,12 @@
 // The secrets a profile keeps in the keychain, by name only. Reveal is explicit (and recorded in the audit
-// log); a revealed value hides again on Hide, after 30 seconds, or when the page is left.
+// log); a revealed value hides again on Hide, after 30 seconds (counted down under it), or when the page is
+// left.
 import { useEffect, useState } from "react";
 
 import type { AppError } from "../bindings/AppError";
 import type { ProfileView } from "../bindings/ProfileView";
 import { usePlatform } from "../lib/platform-context";
+import { useSecondsLeft } from "../lib/time";
 import { toAppError } from "../platform/platform";
 import { ErrorNotice } from "./Notice";
 
@@ -32,21 +34,23 @@ export function SecretsCard({ profile }: { profile: ProfileView }) {
 
 function SecretRow({ name, field, label }: { name: string; field: string; label: string }) {
   const platform = usePlatform();
-  const [value, setValue] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<{ value: string; hidesAt: number } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const hide = () => setRevealed(null);
 
   useEffect(() => {
-    if (value === null) return;
-    const id = setTimeout(() => setValue(null), HIDE_AFTER_MS);
+    if (revealed === null) return;
+    const id = setTimeout(hide, revealed.hidesAt - Date.now());
     return () => clearTimeout(id);
-  }, [value]);
+  }, [revealed]);
 
   async function reveal() {
     setBusy(true);
     setError(null);
     try {
-      setValue(await platform.revealSecret(name, field));
+      const value = await platform.revealSecret(name, field);
+      setRevealed({ value, hidesAt: Date.now() + HIDE_AFTER_MS });
     } catch (reason) {
       setError(toAppError(reason));
     } finally {
@@ -57,7 +61,7 @@ function SecretRow({ name, field, label }: { name: string; field: string; label:
   return (
     <li className="secret">
       <span className="secret-label">{label}</span>
-      {value === null ? (
+      {revealed === null ? (
         <span className="secret-mask" aria-label={`${label} hidden`}>
           ••••••••••••
         </span>
@@ -65,25 +69,36 @@ function SecretRow({ name, field, label }: { name: string; field: string; label:
         <input
           className="secret-value mono"
           readOnly
-          value={value}
+          value={revealed.value}
           aria-label={`${label} revealed`}
           onFocus={(e) => e.currentTarget.select()}
         />
       )}
-      {value === null ? (
+      {revealed === null ? (
         <button type="button" className="button button-small" onClick={reveal} disabled={busy} aria-label={`Reveal ${label.toLowerCase()}`}>
           {busy ? "Revealing…" : "Reveal"}
         </button>
       ) : (
-        <button type="button" className="button button-small" onClick={() => setValue(null)} aria-label={`Hide ${label.toLowerCase()}`}>
+        <button type="button" className="button button-small" onClick={hide} aria-label={`Hide ${label.toLowerCase()}`}>
           Hide
         </button>
       )}
+      {revealed && <HidesIn label={label} at={revealed.hidesAt} />}
       {error && (
         <div className="secret-error">
           <ErrorNotice error={error} />
         </div>
       )}
     </li>
+  );
+}
+
+/** "Hides in 27 s", each second. A timer role (not live): a screen reader reads it when asked, not every tick. */
+function HidesIn({ label, at }: { label: string; at: number }) {
+  const left = useSecondsLeft(at);
+  return (
+    <span className="secret-countdown" role="timer" aria-label={`${label} hides in ${left} ${left === 1 ? "second" : "seconds"}`}>
+      Hides in {left} s
+    </span>
   );
 }

@@ -1,6 +1,7 @@
 // The first step of Add credential: one card per strategy the core supports, with its title and help. The
-// cards are buttons in the tab order; arrow keys move between them too.
-import { useRef, type KeyboardEvent } from "react";
+// cards are buttons in the tab order; arrow keys move between them too. Back from a strategy's form, its card
+// has the focus again.
+import { useEffect, useRef, type KeyboardEvent } from "react";
 
 import type { Strategy } from "../bindings/Strategy";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
@@ -15,8 +16,22 @@ const HOW: Record<Kind, string> = {
   apiKey: "A key you already have",
 };
 
-export function StrategyPicker({ strategies, onPick }: { strategies: StrategyInfo[]; onPick: (id: Strategy) => void }) {
+export function StrategyPicker({
+  strategies,
+  onPick,
+  focused,
+}: {
+  strategies: StrategyInfo[];
+  onPick: (id: Strategy) => void;
+  /** The card to focus when the picker appears (the strategy whose form was just left). */
+  focused?: Strategy | null;
+}) {
   const cards = useRef<(HTMLButtonElement | null)[]>([]);
+
+  // Once, when the picker appears.
+  useEffect(() => {
+    if (focused) cards.current[strategies.findIndex((s) => s.id === focused)]?.focus();
+  }, []);
 
   function onKeyDown(e: KeyboardEvent<HTMLUListElement>) {
     const i = cards.current.findIndex((c) => c === document.activeElement);

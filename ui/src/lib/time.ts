@@ -11,6 +11,17 @@ export function useNowSecs(everyMs = 30_000): number {
   return now;
 }
 
+/** Whole seconds left until `deadlineMs` (a Date.now() instant), rounded up and never below 0, updated every
+ * second. Mount it with its deadline (it counts from when it first renders). */
+export function useSecondsLeft(deadlineMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  return Math.max(0, Math.ceil((deadlineMs - now) / 1000));
+}
+
 /** A duration in words, coarse on purpose: "less than a minute", "42 min", "3 h 5 min", "2 days". */
 export function duration(secs: number): string {
   const s = Math.abs(secs);

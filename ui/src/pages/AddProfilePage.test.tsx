@@ -24,6 +24,22 @@ describe("Add credential", () => {
     expect(screen.queryByRole("form")).toBeNull();
   });
 
+  it("keeps the keyboard's focus in the form: on its first field when a card is chosen, on that card after Change", async () => {
+    const { user } = renderAt("#/add");
+    (await screen.findByRole("button", { name: /Client credentials/ })).focus();
+    await user.keyboard("{Enter}");
+
+    expect(document.activeElement).toBe(screen.getByLabelText(/^Name/));
+    screen.getByRole("button", { name: "Change" }).focus();
+    await user.keyboard("{Enter}");
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: /Client credentials/ }));
+
+    await user.keyboard("{ArrowRight}");
+    await user.keyboard(" ");
+    expect(screen.getByRole("form", { name: "New credential" }).contains(document.activeElement)).toBe(true);
+    expect(document.activeElement).toBe(screen.getByLabelText(/^Name/));
+  });
+
   it("shows only the chosen strategy's fields, secrets as password inputs, help under each", async () => {
     const { user } = renderAt("#/add");
     await user.click(await screen.findByRole("button", { name: /Client credentials/ }));

@@ -1,5 +1,6 @@
 // Add credential: pick a strategy first (the core's strategies, as cards), then fill in only that
-// strategy's fields. Saved profiles open on their own page.
+// strategy's fields. Saved profiles open on their own page. Focus follows the step: the chosen card gives it
+// to the form's first field, and Change gives it back to that card.
 import { useState } from "react";
 
 import type { Strategy } from "../bindings/Strategy";
@@ -12,6 +13,7 @@ import { useStrategies } from "../lib/strategies";
 export function AddProfilePage() {
   const { list, byId } = useStrategies();
   const [picked, setPicked] = useState<Strategy | null>(null);
+  const [left, setLeft] = useState<Strategy | null>(null);
   const strategy = picked ? byId(picked) : undefined;
 
   return (
@@ -30,7 +32,7 @@ export function AddProfilePage() {
         </div>
       </header>
       {!list && <div className="loading" aria-busy="true" aria-label="Loading the strategies" />}
-      {list && !strategy && <StrategyPicker strategies={list} onPick={setPicked} />}
+      {list && !strategy && <StrategyPicker strategies={list} onPick={setPicked} focused={left} />}
       {strategy && (
         <ProfileEditor
           key={strategy.id}
@@ -38,7 +40,11 @@ export function AddProfilePage() {
           initial={emptyForm(strategy.id)}
           onSaved={(p) => navigate({ page: "profile", name: p.name })}
           onCancel={() => navigate({ page: "profiles" })}
-          onChangeStrategy={() => setPicked(null)}
+          onChangeStrategy={() => {
+            setLeft(picked);
+            setPicked(null);
+          }}
+          focusFirst
         />
       )}
     </>
