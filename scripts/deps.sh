@@ -17,6 +17,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick
   # the browser: xdg-open for users, Chromium for the test stand-in
   xdg-utils chromium
+  # GNU time: the hostile-server tests measure peak memory
+  time
 )
 
 missing=()

@@ -47,7 +47,7 @@ fn should_clear(clipboard_now: Option<&str>, copied: &Secret) -> bool {
 }
 
 fn clipboard_error(e: tauri_plugin_clipboard_manager::Error) -> AppError {
-    AppError { code: ErrorCode::Internal, message: format!("could not use the clipboard: {e}") }
+    AppError { code: ErrorCode::Internal, message: format!("could not use the clipboard: {e}"), remedy: None }
 }
 
 #[cfg(test)]

@@ -824,6 +824,57 @@ function samlMetadata(res) {
   res.end(xml);
 }
 
+// ---- hostile servers: echoes of what was sent, and bodies too large ------------------------------
+
+/** The forms a server may echo a secret in, each a function of the raw secret and the Basic header. */
+const ECHO_FORMS = {
+  raw: (secret) => secret,
+  basic: (_secret, basicB64) => basicB64 ?? '',
+  pct: (secret) => encodeURIComponent(secret),
+  form: (secret) => new URLSearchParams({ s: secret }).toString().slice(2),
+  json: (secret) => JSON.stringify(secret).slice(1, -1),
+};
+const ECHO_AT = 295;
+
+/** Text that quotes `form` of the secret starting at character 295, inside a long error. */
+function echoText(form, secret, basicB64) {
+  const echoed = ECHO_FORMS[form](secret, basicB64);
+  return `${'the server quotes what it was sent: '.padEnd(ECHO_AT, '.')}${echoed} (and more text after it, to be cut)`;
+}
+
+/** A token endpoint that refuses and echoes the client secret (from the form or from HTTP Basic). */
+async function echoToken(req, res, form) {
+  const params = new URLSearchParams(await readBody(req));
+  const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  let secret = params.get('client_secret') ?? params.get('password') ?? params.get('refresh_token');
+  if (!secret && basic) secret = decodeURIComponent(Buffer.from(basic, 'base64').toString().split(':').slice(1).join(':'));
+  if (!secret) return send(res, 400, { error: 'invalid_request', error_description: 'send a client secret to be echoed' });
+  return send(res, 401, { error: 'invalid_client', error_description: echoText(form, secret, basic) });
+}
+
+/** An API that refuses and echoes the credential it was sent, in its message and a header. */
+function echoApi(req, res, form) {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? req.headers['x-api-key'] ?? '';
+  const text = echoText(form, token);
+  return send(res, 400, { error: 'INVALID_REQUEST', message: text, echo: text }, { 'x-echo': encodeURIComponent(token) });
+}
+
+/** A body of `mb` MiB, streamed without a Content-Length (or with one, when `declared`). */
+function hugeBody(res, mb, declared) {
+  const chunk = Buffer.alloc(1 << 20, 'x');
+  res.writeHead(200, { 'content-type': 'application/json', ...(declared ? { 'content-length': mb << 20 } : {}) });
+  let sent = 0;
+  const more = () => {
+    while (sent < mb) {
+      sent += 1;
+      if (!res.write(chunk)) return res.once('drain', more);
+    }
+    return res.end();
+  };
+  res.on('error', () => {});
+  more();
+}
+
 // ---- routing ---------------------------------------------------------------------------------
 
 async function route(req, res) {
@@ -846,6 +897,16 @@ async function route(req, res) {
     case 'GET /saml/metadata': return samlMetadata(res);
     default: break;
   }
+  const echo = /^\/__rig\/echo\/(token|api)\/([a-z]+)$/.exec(pathname);
+  if (echo && Object.hasOwn(ECHO_FORMS, echo[2])) {
+    return echo[1] === 'token' ? echoToken(req, res, echo[2]) : echoApi(req, res, echo[2]);
+  }
+  if (pathname === '/__rig/redirect') {
+    res.writeHead(302, { location: 'https://elsewhere.example/oauth/token', 'content-length': 0 });
+    return res.end();
+  }
+  const huge = /^\/__rig\/huge\/(\d+)(\/declared)?$/.exec(pathname);
+  if (huge) return hugeBody(res, Math.min(Number(huge[1]), 1024), Boolean(huge[2]));
   const custom = /^\/custom\/([^/]+)\/token$/.exec(pathname);
   if (custom) {
     if (!Object.hasOwn(DIALECTS, custom[1])) {

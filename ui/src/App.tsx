@@ -42,7 +42,7 @@ function Page({ route }: { route: Route }) {
     case "add":
       return <AddProfilePage />;
     case "edit":
-      return <EditProfilePage key={route.name} name={route.name} />;
+      return <EditProfilePage key={`${route.name}/${route.field ?? ""}`} name={route.name} field={route.field} />;
     case "keys":
       return <KeysPage />;
     case "audit":

@@ -2,6 +2,7 @@
 //! machines; exit codes per the README's CLI contract.
 
 mod commands;
+mod remedy;
 
 use std::process::ExitCode;
 
@@ -246,6 +247,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("keyward: {e}");
+            if let Some(r) = e.remedy() {
+                eprintln!("hint: {}", remedy::words(&r));
+            }
             ExitCode::from(e.code().exit_code() as u8)
         }
     }

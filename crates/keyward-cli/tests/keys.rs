@@ -45,7 +45,7 @@ fn generated_keys_have_thumbprint_kids_and_private_parts_only_in_the_keychain() 
     kw.run(&["key", "new", "ec", "--alg", "ES384"]).fails(2, "already exists");
     kw.run(&["key", "new", "x", "--alg", "HS256"]).fails(2, "\"HS256\" is not supported");
     kw.run(&["key", "new", "x", "--alg", "RS256", "--bits", "1024"]).fails(2, "2048, 3072 or 4096");
-    kw.run(&["key", "jwks", "nope"]).fails(2, "no key named \"nope\"");
+    kw.run(&["key", "jwks", "nope"]).fails(2, "no key pair named \"nope\"");
 }
 
 #[test]

@@ -50,7 +50,12 @@ fn login_then_token_call_show_and_logout() {
         "the provider no longer honours the revoked refresh token"
     );
     assert!(kw.secret_tool_accounts().iter().all(|a| !a.ends_with("Token")), "logout forgets the tokens");
-    kw.run(&["token", "demo"]).fails(6, "not logged in; run `keyward login demo`");
+    let run = kw.run(&["token", "demo"]).fails(6, "profile demo is not signed in yet");
+    assert!(
+        run.stderr.contains("hint: sign in again: `keyward login demo`"),
+        "the CLI words the remedy: {}",
+        run.stderr
+    );
 
     let audit = kw.run(&["audit", "--json"]).ok().json();
     let actions: Vec<(String, String)> = audit
@@ -93,6 +98,26 @@ fn stray_requests_idle_sockets_and_a_wrong_state_do_not_disturb_the_login() {
     assert_eq!(answers["wrong_state"]["status"], 400);
     assert!(answers["wrong_state"]["body"].as_str().unwrap().contains("state parameter does not match"));
     assert_eq!(kw.run(&["profile", "show", "demo", "--json"]).ok().json()["hasRefreshToken"], true);
+}
+
+#[test]
+fn the_browser_never_inherits_keywards_secret_variables() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    // A browser that writes down the environment it was given, then opens nothing.
+    let dump = kw.home.path().join("browser-env.txt");
+    let script = kw.home.path().join("env-browser.sh");
+    std::fs::write(&script, format!("#!/bin/sh\nenv > '{}'\n", dump.display())).unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let kw = kw
+        .with("BROWSER", &script.display().to_string())
+        .with("KEYWARD_SECRET_DEMO_CLIENT_SECRET", "kw-canary-env-secret")
+        .with("KEYWARD_KEY_SIGNER_PRIVATE_KEY", "kw-canary-env-key");
+    kw.add_demo(&rig, "demo", "openid");
+    kw.run(&["login", "demo", "--timeout", "3"]).fails(6, "no login arrived within 3 s");
+    let env = std::fs::read_to_string(&dump).expect("the browser ran");
+    assert!(env.contains("KEYWARD_HOME="), "the rest of the environment is passed on: {env}");
+    assert!(!env.contains("kw-canary-env"), "no KEYWARD_SECRET_* / KEYWARD_KEY_* reaches the browser: {env}");
 }
 
 #[test]
@@ -149,7 +174,7 @@ fn a_token_without_the_needed_scope_says_which_to_add() {
     let kw = Kw::new();
     kw.add_demo(&rig, "narrow", "openid offline_access");
     kw.run(&["login", "narrow"]).ok();
-    kw.run(&["call", "narrow", &format!("{}/v1/whoami", rig.api)]).fails(3, "add scope read:users");
+    kw.run(&["call", "narrow", &format!("{}/v1/whoami", rig.api)]).fails(3, "lacks the scope read:users");
 }
 
 #[test]

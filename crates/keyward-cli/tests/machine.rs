@@ -181,7 +181,7 @@ fn client_credentials_and_private_key_jwt_requests() {
         "missing",
     ])
     .ok();
-    kw.run(&["token", "nokey"]).fails(2, "no key named \"missing\"");
+    kw.run(&["token", "nokey"]).fails(2, "no key pair named \"missing\"");
 }
 
 #[test]

@@ -52,9 +52,16 @@ fn client_secret_basic_and_post_each_as_registered() {
     add("wrong-secret", "cc-post", "client-secret-post", "kw-canary-wrong");
     let run = kw.run(&["token", "wrong-secret"]).fails(3, "invalid_client");
     assert!(!run.stderr.contains("kw-canary-wrong"));
+    assert!(
+        run.stderr
+            .contains("hint: store the right client secret: `keyward profile edit wrong-secret --client-secret-stdin`"),
+        "a refused secret's remedy names the fix: {}",
+        run.stderr
+    );
     add("no-scope", "cc-basic", "client-secret-basic", "cc-basic-secret");
     kw.run(&["profile", "edit", "no-scope", "--set", "scopes="]).ok();
-    kw.run(&["call", "no-scope", &rig.whoami()]).fails(3, "add scope read:users");
+    let run = kw.run(&["call", "no-scope", &rig.whoami()]).fails(3, "lacks the scope read:users");
+    assert!(run.stderr.contains("hint: add the scope: `keyward profile edit no-scope --set scopes="), "{}", run.stderr);
 }
 
 #[test]
@@ -206,7 +213,7 @@ fn api_keys_in_every_placement_and_never_in_an_error() {
         assert_eq!((who["sub"].as_str(), who["via"].as_str()), (Some("apikey:billing"), Some(via)));
     }
     kw.run_stdin(&["apikey", "set", "narrow", "--stdin", "--placement", "query:api_key"], "sk_live_narrow").ok();
-    let run = kw.run(&["call", "narrow", &rig.whoami()]).fails(3, "add scope read:users");
+    let run = kw.run(&["call", "narrow", &rig.whoami()]).fails(3, "lacks the scope read:users");
     assert!(!run.stderr.contains("sk_live_narrow"), "a query-placed key stays out of errors and logs");
     kw.run_stdin(&["apikey", "set", "revoked", "--stdin", "--placement", "query:api_key"], "sk_live_gone").ok();
     let run = kw.run(&["call", "revoked", &rig.whoami()]).fails(3, "INVALID_TOKEN");
@@ -332,7 +339,8 @@ fn saml_bearer_assertions_exchanged_and_refused_for_the_right_reasons() {
         show.contains(&aud) && show.contains("NameID format") && show.contains("RSA-SHA256"),
         "SP settings for the IdP admin: {show}"
     );
-    kw.run(&["token", "sso"]).fails(6, "exchange a fresh SAML assertion");
+    let run = kw.run(&["token", "sso"]).fails(6, "needs a fresh SAML assertion from your IdP");
+    assert!(run.stderr.contains("`keyward token sso --assertion FILE`"), "the CLI words the remedy: {}", run.stderr);
 
     let file = kw.home.path().join("assertion.xml");
     let exchange = |xml: &str| {

@@ -76,13 +76,18 @@ fn a_reused_refresh_token_means_log_in_again_without_retrying() {
     assert_ne!(kw.keychain("demo", "refreshToken").unwrap(), rt1);
     // A stale copy of the grant comes back (a restored backup, a second machine): the provider sees reuse.
     kw.set_keychain("demo", "refreshToken", &rt1);
-    kw.run(&["token", "demo", "--fresh"]).fails(3, "log in again with `keyward login demo`");
+    kw.run(&["token", "demo", "--fresh"]).fails(3, "sign in again: `keyward login demo`");
     assert_eq!(rig.refreshes(), 2, "exactly one attempt: no retry loop");
     let show = kw.run(&["profile", "show", "demo", "--json"]).ok().json();
     assert_eq!(show["hasRefreshToken"], false, "the dead grant is forgotten");
     let audit = kw.run(&["audit", "--json"]).ok().json();
-    assert!(audit.as_array().unwrap().iter().any(|e| e["action"] == "refresh" && e["outcome"] == "failed"));
-    kw.run(&["token", "demo"]).fails(6, "not logged in");
+    assert!(
+        audit.as_array().unwrap().iter().any(|e| e["action"] == "token-refused"
+            && e["outcome"] == "failed"
+            && e["detail"] == "the provider no longer accepts this sign-in (invalid_grant)"),
+        "a refused refresh is audited by name, in Keyward's words: {audit}"
+    );
+    kw.run(&["token", "demo"]).fails(6, "not signed in yet");
 }
 
 #[test]

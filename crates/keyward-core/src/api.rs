@@ -6,10 +6,14 @@ use ts_rs::TS;
 use crate::app::Keyward;
 use crate::error::{ErrorCode, Result};
 use crate::http::HttpError;
+use crate::http::{read_capped, Cap};
 use crate::oauth::{truncate, FlowError};
 use crate::profile::{ApiKeyPlacement, Profile, Strategy};
+use crate::scrub::{Scrubber, SERVER_TEXT_MAX};
+use crate::Remedy;
 
-/// Response bodies larger than this are cut (the UI and terminals show text, not downloads).
+/// Response bodies larger than this are cut, and the rest is never read (the UI and terminals show text,
+/// not downloads).
 const MAX_BODY: usize = 4 << 20;
 
 /// A request to send with a profile's credential.
@@ -35,9 +39,10 @@ pub struct ApiResponse {
 }
 
 impl ApiResponse {
-    /// The failure this response stands for, named for what the user must do; None for 2xx/3xx.
-    /// Understands seed 000's codes (`INVALID_TOKEN`, `TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`) in an
-    /// `error` or `code` field, and RFC 6750's `WWW-Authenticate: Bearer error=…`.
+    /// The failure this response stands for, named for what it means and with the remedy; None for
+    /// 2xx/3xx. Understands seed 000's codes (`INVALID_TOKEN`, `TOKEN_EXPIRED`, `INSUFFICIENT_SCOPE`) in an
+    /// `error` or `code` field, and RFC 6750's `WWW-Authenticate: Bearer error=…`. The body was scrubbed of
+    /// the credential when it was read.
     pub fn problem(&self, profile: &str) -> Option<FlowError> {
         if self.status < 400 {
             return None;
@@ -48,38 +53,47 @@ impl ApiResponse {
         let code = field("error")
             .or_else(|| field("code"))
             .or_else(|| www.as_deref().and_then(|w| bearer_param(w, "error")))
+            .map(|c| truncate(&c, 64))
             .unwrap_or_default();
         let upper = code.to_ascii_uppercase();
-        let (advice, error_code) = match (self.status, upper.as_str()) {
+        let profile = profile.to_string();
+        let (meaning, error_code, remedy) = match (self.status, upper.as_str()) {
             (401, "TOKEN_EXPIRED") => (
-                format!("the access token expired and could not be refreshed; log in again with `keyward login {profile}`"),
+                "the access token expired and could not be refreshed".to_string(),
                 ErrorCode::LoginAgain,
+                Some(Remedy::LogIn { profile }),
             ),
             (401, _) => (
-                format!("the API does not accept this credential; get a new one (`keyward login {profile}`, or `keyward token {profile} --fresh`)"),
+                "the API does not accept this credential".to_string(),
                 ErrorCode::LoginAgain,
+                Some(Remedy::GetNewToken { profile }),
             ),
             (403, "INSUFFICIENT_SCOPE") | (403, "INSUFFICIENT-SCOPE") => {
-                let wanted = field("required_scope")
+                let scope = field("required_scope")
                     .or_else(|| field("scope"))
-                    .or_else(|| www.as_deref().and_then(|w| bearer_param(w, "scope")));
-                let what = match wanted {
-                    Some(s) => format!("add scope {s} to the profile (`keyward profile edit {profile} --set scopes=\"… {s}\"`), then log in again"),
-                    None => format!("the token lacks a scope this API needs; add it to the profile's scopes and log in again (`keyward login {profile}`)"),
+                    .or_else(|| www.as_deref().and_then(|w| bearer_param(w, "scope")))
+                    .filter(|s| s.len() <= 200 && !s.chars().any(char::is_control));
+                let meaning = match &scope {
+                    Some(s) => format!("the token lacks the scope {s}"),
+                    None => "the token lacks a scope this API needs".to_string(),
                 };
-                (what, ErrorCode::InsufficientScope)
+                (meaning, ErrorCode::InsufficientScope, Some(Remedy::AddScope { profile, scope }))
             }
-            (403, _) => ("the API refused this request for this credential (forbidden)".to_string(), ErrorCode::Refused),
+            (403, _) => {
+                ("the API refused this request for this credential (forbidden)".to_string(), ErrorCode::Refused, None)
+            }
             _ => {
-                let msg = field("message").or_else(|| field("error_description")).map(|m| truncate(&m, 200));
-                (msg.unwrap_or_else(|| "the API refused the request".into()), ErrorCode::Refused)
+                let msg =
+                    field("message").or_else(|| field("error_description")).map(|m| truncate(&m, SERVER_TEXT_MAX));
+                (msg.unwrap_or_else(|| "the API refused the request".into()), ErrorCode::Refused, None)
             }
         };
         Some(FlowError::Api {
             status: self.status,
             code: if code.is_empty() { "(no error code)".into() } else { code },
-            advice,
+            meaning,
             error_code,
+            remedy,
         })
     }
 }
@@ -94,11 +108,20 @@ fn bearer_param(header: &str, name: &str) -> Option<String> {
 }
 
 /// How the credential rides on an API request.
+#[derive(Clone, Copy)]
 enum Credential<'a> {
     Bearer(&'a str),
     Header(&'a str, &'a str),
     Query(&'a str, &'a str),
     Cookie(&'a str),
+}
+
+impl Credential<'_> {
+    fn value(&self) -> &str {
+        match self {
+            Credential::Bearer(v) | Credential::Header(_, v) | Credential::Query(_, v) | Credential::Cookie(v) => v,
+        }
+    }
 }
 
 impl Keyward {
@@ -137,6 +160,7 @@ impl Keyward {
     async fn send(&self, req: &ApiRequest, credential: Credential<'_>) -> Result<ApiResponse> {
         let method = reqwest::Method::from_bytes(req.method.to_ascii_uppercase().as_bytes())
             .map_err(|_| crate::config::ConfigError::bad_field("method", "an HTTP method such as GET or POST"))?;
+        check_headers(&req.headers)?;
         let mut url = crate::profile::check_endpoint_url("url", &req.url)?;
         if let Credential::Query(param, key) = credential {
             // The key is now in the URL: no error or log below may print the URL (HttpError drops it).
@@ -157,17 +181,37 @@ impl Keyward {
         }
         let what = "the API";
         let resp = builder.send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
+        // The credential is masked from everything the API says back: an API that echoes the request
+        // (its headers, its URL) must not put the token in a terminal or the window unasked.
+        let scrub = Scrubber::of([&crate::Secret::new(credential.value())]);
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| (k.to_string(), scrub.scrub(&String::from_utf8_lossy(v.as_bytes()))))
             .collect();
-        let bytes = resp.bytes().await.map_err(|e| HttpError::from_reqwest(what, e))?;
-        let truncated = bytes.len() > MAX_BODY;
-        let body = String::from_utf8_lossy(&bytes[..bytes.len().min(MAX_BODY)]).into_owned();
+        let (bytes, truncated) = read_capped(resp, Cap::Cut(MAX_BODY), what).await?;
+        let body = scrub.scrub(&String::from_utf8_lossy(&bytes));
         Ok(ApiResponse { status, headers, body, truncated })
     }
+}
+
+/// Extra request headers, checked before anything is sent: a bad name or a value with a line break is the
+/// user's input to fix, not a network failure.
+fn check_headers(headers: &[(String, String)]) -> Result<()> {
+    for (k, v) in headers {
+        if reqwest::header::HeaderName::from_bytes(k.as_bytes()).is_err() {
+            return Err(crate::config::ConfigError::bad_field("header", &format!("{k:?} is not a header name")).into());
+        }
+        if reqwest::header::HeaderValue::from_str(v).is_err() {
+            return Err(crate::config::ConfigError::bad_field(
+                "header",
+                &format!("the value of {k} holds a line break or another control character"),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -183,7 +227,8 @@ mod tests {
         assert!(resp(200, "{}").problem("p").is_none());
         let scope = resp(403, r#"{"error":"INSUFFICIENT_SCOPE","required_scope":"read:users"}"#).problem("p").unwrap();
         assert_eq!(scope.code(), ErrorCode::InsufficientScope);
-        assert!(scope.to_string().contains("add scope read:users"), "{scope}");
+        assert!(scope.to_string().contains("lacks the scope read:users"), "{scope}");
+        assert_eq!(scope.remedy(), Some(Remedy::AddScope { profile: "p".into(), scope: Some("read:users".into()) }));
         let invalid = resp(401, r#"{"error":"INVALID_TOKEN"}"#).problem("p").unwrap();
         assert_eq!(invalid.code(), ErrorCode::LoginAgain);
         assert!(invalid.to_string().contains("INVALID_TOKEN"));

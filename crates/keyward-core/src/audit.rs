@@ -20,7 +20,15 @@ pub enum AuditAction {
     ProfileRemoved,
     Login,
     Logout,
+    /// A refresh that failed, as versions before `token-issued` / `token-refreshed` wrote it.
     Refresh,
+    /// A new access token was obtained without a person (client credentials, a signed assertion, a
+    /// password login), or obtaining one failed for another reason than a refusal.
+    TokenIssued,
+    /// An access token was refreshed with the refresh token.
+    TokenRefreshed,
+    /// The server refused to issue or refresh a token (its error code is in the detail).
+    TokenRefused,
     KeyCreated,
     /// A secret was shown or exported on request.
     Reveal,

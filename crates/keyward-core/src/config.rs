@@ -16,10 +16,12 @@ pub const CONFIG_VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("no profile named {0:?}; `keyward profile list` shows the ones you have")]
+    #[error("no profile named {0:?}")]
     NoSuchProfile(String),
-    #[error("a profile named {0:?} already exists; pick another name or change it with `keyward profile edit`")]
+    #[error("a profile named {0:?} already exists; pick another name, or edit that profile")]
     Exists(String),
+    #[error("no key pair named {0:?}")]
+    NoSuchKey(String),
     #[error("{0:?} is not a valid profile name: use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')")]
     BadName(String),
     #[error("unknown strategy {given:?}; known: {known}")]
@@ -45,9 +47,17 @@ impl ConfigError {
         ConfigError::BadField { field: field.to_string(), problem: problem.to_string() }
     }
 
+    pub fn remedy(&self) -> Option<crate::Remedy> {
+        match self {
+            ConfigError::NoSuchProfile(_) => Some(crate::Remedy::ListProfiles),
+            ConfigError::NoSuchKey(_) => Some(crate::Remedy::ListKeys),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
-            ConfigError::NoSuchProfile(_) => ErrorCode::NotFound,
+            ConfigError::NoSuchProfile(_) | ConfigError::NoSuchKey(_) => ErrorCode::NotFound,
             ConfigError::Exists(_)
             | ConfigError::BadName(_)
             | ConfigError::UnknownStrategy { .. }
@@ -97,13 +107,15 @@ impl Home {
         self.dir.join("locks")
     }
 
-    /// Create the directory (mode 0700 on Unix) if it is missing.
+    /// Create the directory and its `locks/` (mode 0700 on Unix) if they are missing.
     pub fn ensure(&self) -> Result<(), ConfigError> {
         fs::create_dir_all(self.lock_dir()).map_err(io("create", &self.dir))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(io("protect", &self.dir))?;
+            for dir in [self.dir.clone(), self.lock_dir()] {
+                fs::set_permissions(&dir, fs::Permissions::from_mode(0o700)).map_err(io("protect", &dir))?;
+            }
         }
         Ok(())
     }
@@ -113,8 +125,11 @@ impl Home {
     pub fn lock(&self, name: &str, timeout: Duration) -> Result<FileLock, ConfigError> {
         self.ensure()?;
         let path = self.lock_dir().join(format!("{name}.lock"));
-        let file =
-            OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io("open", &path))?;
+        let mut opts = OpenOptions::new();
+        opts.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let file = opts.open(&path).map_err(io("open", &path))?;
         let start = Instant::now();
         loop {
             match file.try_lock() {
@@ -277,6 +292,20 @@ mod tests {
         assert_eq!(fs::read_to_string(home.config_file()).unwrap(), "{not json");
         fs::write(home.config_file(), r#"{"version": 99, "storeId": "x"}"#).unwrap();
         assert!(matches!(store.load(), Err(ConfigError::TooNew { found: 99, .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_home_its_locks_and_files_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let store = ConfigStore::new(temp_home());
+        store.update(|_| Ok(())).unwrap();
+        let mode = |p: PathBuf| fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        let home = store.home();
+        assert_eq!(mode(home.dir().to_path_buf()), 0o700);
+        assert_eq!(mode(home.lock_dir()), 0o700, "locks/ names the profiles being refreshed");
+        assert_eq!(mode(home.lock_dir().join("config.lock")), 0o600);
+        assert_eq!(mode(home.config_file()), 0o600);
     }
 
     #[test]

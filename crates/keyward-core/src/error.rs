@@ -1,7 +1,9 @@
-//! The errors Keyward reports, each saying what the user must do, and the codes the CLI and UI act on.
+//! The errors Keyward reports, the codes the CLI and UI act on, and the remedy that fixes each.
 //!
 //! Every module has its own `thiserror` enum; they all convert into [`Error`], whose [`Error::code`] is
-//! what the edges switch on: the CLI turns it into an exit code, the desktop app into `{code, message}`.
+//! what the edges switch on (the CLI's exit code, the window's notice) and whose [`Error::remedy`] is the
+//! next step as data. Messages state what happened in plain words and never name a CLI command: the edges
+//! word the remedy.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -10,6 +12,7 @@ use crate::config::ConfigError;
 use crate::http::HttpError;
 use crate::keychain::KeychainError;
 use crate::oauth::FlowError;
+pub use crate::remedy::Remedy;
 
 /// What kind of failure this is, for the UI to switch on (never match on message text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -65,6 +68,10 @@ pub enum Error {
     Http(#[from] HttpError),
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    /// An error whose fix only the flow that met it knows (a token endpoint's `invalid_client` for a
+    /// profile with a client secret: store the right secret).
+    #[error("{source}")]
+    Remedied { source: Box<Error>, remedy: Remedy },
 }
 
 impl Error {
@@ -75,21 +82,61 @@ impl Error {
             Error::Flow(e) => e.code(),
             Error::Http(e) => e.code(),
             Error::Key(e) => e.code(),
+            Error::Remedied { source, .. } => source.code(),
+        }
+    }
+
+    /// The next step that fixes it, when there is one.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Error::Config(e) => e.remedy(),
+            Error::Keychain(e) => e.remedy(),
+            Error::Flow(e) => e.remedy(),
+            Error::Http(e) => e.remedy(),
+            Error::Key(_) => None,
+            Error::Remedied { remedy, .. } => Some(remedy.clone()),
+        }
+    }
+
+    /// The same error with `remedy` as its next step.
+    pub fn with_remedy(self, remedy: Remedy) -> Self {
+        match self {
+            Error::Remedied { source, .. } => Error::Remedied { source, remedy },
+            other => Error::Remedied { source: Box::new(other), remedy },
+        }
+    }
+
+    /// The error under any remedy attached to it.
+    pub fn inner(&self) -> &Error {
+        match self {
+            Error::Remedied { source, .. } => source.inner(),
+            other => other,
+        }
+    }
+
+    /// What the audit log keeps of it: Keyward's own words and a server's error code, never the text a
+    /// server sent (it may echo what it was sent, or carry an attacker's words).
+    pub fn audit_text(&self) -> String {
+        match self.inner() {
+            Error::Flow(e) => e.audit_text(),
+            Error::Http(e) => e.audit_text(),
+            other => other.to_string(),
         }
     }
 }
 
-/// The shape an error takes when it crosses to the UI.
+/// The shape an error takes when it crosses to the UI: what happened, its code, and the next step.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    pub remedy: Option<Remedy>,
 }
 
 impl From<Error> for AppError {
     fn from(e: Error) -> Self {
-        AppError { code: e.code(), message: e.to_string() }
+        AppError { code: e.code(), message: e.to_string(), remedy: e.remedy() }
     }
 }
 

@@ -16,8 +16,11 @@ pub mod keys;
 pub mod machine;
 pub mod oauth;
 pub mod profile;
+pub mod remedy;
+pub mod scrub;
 pub mod secret;
 
 pub use app::{Keyward, ProfileView};
 pub use error::{AppError, Error, ErrorCode, Result};
+pub use remedy::Remedy;
 pub use secret::Secret;

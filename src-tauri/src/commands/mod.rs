@@ -22,7 +22,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
         Ok(result) => result.map_err(AppError::from),
         Err(e) => {
             tracing::error!("a core call panicked or was cancelled: {e}");
-            Err(AppError { code: ErrorCode::Internal, message: "Keyward hit an internal error; see its log.".into() })
+            Err(AppError {
+                code: ErrorCode::Internal,
+                message: "Keyward hit an internal error; see its log.".into(),
+                remedy: None,
+            })
         }
     }
 }

@@ -1,12 +1,11 @@
 // The credential of one profile and what can be done with it, per kind of strategy: log in through the
 // browser (with progress and Cancel), get a token, copy it (from Rust, cleared after 60 s), log out, and,
 // for a SAML profile, exchange an assertion. Every outcome is said in words; errors say what to do.
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
-import { errorAdvice } from "../lib/errors";
 import { expiryText, kindOf, tokenOf } from "../lib/profiles";
 import { usePlatform } from "../lib/platform-context";
 import { duration, useNowSecs } from "../lib/time";
@@ -30,11 +29,15 @@ type Outcome = { kind: "ok"; text: ReactNode } | null;
 export function CredentialPanel({
   profile,
   onChanged,
-  onEditScopes,
+  fixes: pageFixes,
+  loginRequest = 0,
 }: {
   profile: ProfileView;
   onChanged: () => void;
-  onEditScopes: () => void;
+  /** The page's remedies (edit a field, add a scope); the panel adds its own (log in, get a token). */
+  fixes: Fixes;
+  /** Incremented by the page to sign in again now (after a scope was added). */
+  loginRequest?: number;
 }) {
   const platform = usePlatform();
   const now = useNowSecs(15_000);
@@ -86,9 +89,17 @@ export function CredentialPanel({
     run();
   };
   const fixes: Fixes = {
+    ...pageFixes,
     onLogin: kind === "signIn" ? startLogin : act("token", () => void getToken.run(true)),
-    onEditScopes,
+    onGetToken: act("token", () => void getToken.run(true)),
   };
+  // The page asked for a new sign-in (a scope was just added): a person signs in, a machine gets a token.
+  const handled = useRef(loginRequest);
+  useEffect(() => {
+    if (loginRequest === handled.current) return;
+    handled.current = loginRequest;
+    fixes.onLogin?.();
+  });
 
   const hasCredential = profile.status === "ready" || profile.status === "renewable";
   const hasTokens = profile.hasAccessToken || profile.hasRefreshToken;
@@ -98,7 +109,7 @@ export function CredentialPanel({
   ];
   const expiry = expiryText(profile, now);
   // When the error's own fix is to log in again, its notice carries that button: no second one above it.
-  const fixIsLogin = error !== null && errorAdvice(error.code).fix === "login" && kind === "signIn";
+  const fixIsLogin = error?.remedy?.kind === "logIn" && kind === "signIn";
   // First and primary while there is no credential; after the everyday actions once signed in.
   const loginButton = (
     <button type="button" className={`button ${hasCredential ? "" : "button-primary"}`} onClick={startLogin} disabled={busy}>

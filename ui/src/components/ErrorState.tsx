@@ -1,7 +1,7 @@
-// A failed load: what went wrong in the backend's words, what to do about it (chosen by the error's code),
-// and a way to try again.
+// A failed load: what went wrong in the backend's words, the one thing to do about it (the core's remedy,
+// else its code's advice), and a way to try again.
 import type { AppError } from "../bindings/AppError";
-import { errorAdvice } from "../lib/errors";
+import { adviceFor } from "../lib/errors";
 
 export function ErrorState({
   error,
@@ -13,20 +13,23 @@ export function ErrorState({
   /** "list": loading the profiles failed, so bad input means a config file the core refused. */
   context?: "list" | "action";
 }) {
-  const advice = errorAdvice(error.code, context);
+  const advice = adviceFor(error, context);
+  const link = advice.remedy?.href ? advice.remedy : null;
   return (
     <section className="error" role="alert" aria-labelledby="error-title" data-code={error.code}>
       <h2 id="error-title">{advice.title}</h2>
       <p className="error-message">{error.message}</p>
       <p className="error-hint">{advice.hint}</p>
-      {advice.command && (
-        <pre className="command">
-          <code>{advice.command}</code>
-        </pre>
-      )}
-      <button type="button" className="button button-primary" onClick={onRetry}>
-        Try again
-      </button>
+      <div className="actions">
+        {link && (
+          <a className="button" href={link.href}>
+            {link.label}
+          </a>
+        )}
+        <button type="button" className="button button-primary" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
     </section>
   );
 }

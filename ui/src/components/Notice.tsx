@@ -1,31 +1,60 @@
-// Inline messages: an error with what to do about it (chosen by its code) and the button that fixes it, and
-// a quiet success line. Every value is rendered as text.
+// Inline messages: an error with what to do about it (the core's remedy, else its code's advice) and the
+// button or link that does it, and a quiet success line. Every value is rendered as text.
 import type { ReactNode } from "react";
 
 import type { AppError } from "../bindings/AppError";
-import { errorAdvice } from "../lib/errors";
+import { adviceFor, type FixKind } from "../lib/errors";
 
+/** The handlers a page offers for remedies; a remedy whose handler is missing shows no button. */
 export interface Fixes {
-  /** "Log in again" (loginAgain, consentDeclined). */
+  /** "Log in again". */
   onLogin?: () => void;
-  /** "Edit scopes" (insufficientScope). */
-  onEditScopes?: () => void;
+  /** "Get a new token". */
+  onGetToken?: () => void;
+  /** "Add SCOPE and log in". */
+  onAddScope?: (scope: string) => void;
+  /** "Edit client secret", "Edit scopes"…: open the profile's form at that field. */
+  onEditField?: (field: string) => void;
+  /** "Try again". */
+  onRetry?: () => void;
+}
+
+function handler(error: AppError, fix: FixKind, fixes: Fixes): (() => void) | undefined {
+  const remedy = error.remedy;
+  switch (fix) {
+    case "logIn":
+      return fixes.onLogin;
+    case "getNewToken":
+      return fixes.onGetToken;
+    case "addScope": {
+      const scope = remedy?.kind === "addScope" ? remedy.scope : null;
+      return scope && fixes.onAddScope ? () => fixes.onAddScope?.(scope) : undefined;
+    }
+    case "editField": {
+      const field = remedy?.kind === "editField" ? remedy.field : "scopes";
+      return fixes.onEditField ? () => fixes.onEditField?.(field) : undefined;
+    }
+    case "retry":
+      return fixes.onRetry;
+  }
 }
 
 export function ErrorNotice({ error, fixes = {}, children }: { error: AppError; fixes?: Fixes; children?: ReactNode }) {
-  const advice = errorAdvice(error.code);
-  const fix =
-    advice.fix === "login" && fixes.onLogin ? (
-      <button type="button" className="button button-primary button-small" onClick={fixes.onLogin}>
-        Log in again
-      </button>
-    ) : advice.fix === "editScopes" && fixes.onEditScopes ? (
-      <button type="button" className="button button-small" onClick={fixes.onEditScopes}>
-        Edit scopes
-      </button>
-    ) : null;
+  const advice = adviceFor(error);
+  const remedy = advice.remedy;
+  const onFix = remedy?.fix ? handler(error, remedy.fix, fixes) : undefined;
+  const primary = remedy?.fix === "logIn" || remedy?.fix === "addScope";
+  const fix = onFix ? (
+    <button type="button" className={`button button-small ${primary ? "button-primary" : ""}`} onClick={onFix}>
+      {remedy?.label}
+    </button>
+  ) : remedy?.href ? (
+    <a className="button button-small" href={remedy.href}>
+      {remedy.label}
+    </a>
+  ) : null;
   return (
-    <div className="notice notice-error" role="alert" data-code={error.code}>
+    <div className="notice notice-error" role="alert" data-code={error.code} data-remedy={error.remedy?.kind}>
       <svg className="notice-icon" viewBox="0 0 20 20" width="18" height="18" aria-hidden="true" focusable="false">
         <circle cx="10" cy="10" r="8.2" fill="none" stroke="currentColor" strokeWidth="1.7" />
         <path d="M10 5.8v5.2M10 13.6v.4" stroke="currentColor" strokeWidth="1.9" strokeLinecap="round" />

@@ -8,7 +8,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "profile-removed": "Profile removed",
   login: "Login",
   logout: "Logout",
-  refresh: "Refresh",
+  refresh: "Refresh failed",
+  "token-issued": "Token issued",
+  "token-refreshed": "Token refreshed",
+  "token-refused": "Token refused",
   "key-created": "Key created",
   reveal: "Secret revealed",
 };

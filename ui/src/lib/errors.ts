@@ -1,16 +1,16 @@
-// What the UI says about a backend error: a title and what to do, chosen by the error's code (never by its
-// message text), and the one action that fixes it when the window can offer it. The switch is exhaustive
-// over the generated ErrorCode: a new code fails the build here.
+// What the UI says about a backend error: a title chosen by the error's code (never by its message text), and
+// the next step from the core's remedy, worded for a window: a button that does it or a link that goes there,
+// never a command to type. Both switches are exhaustive over the generated types: a new code or remedy fails
+// the build here.
+import type { AppError } from "../bindings/AppError";
 import type { ErrorCode } from "../bindings/ErrorCode";
+import type { Remedy } from "../bindings/Remedy";
+import { href } from "./routes";
 
 export interface ErrorAdvice {
   title: string;
-  /** What the user can do about it. */
+  /** What the user can do about it, in one sentence. */
   hint: string;
-  /** A command that helps, shown as code after the hint. */
-  command?: string;
-  /** The button that fixes it, when there is one: log in again, or add the missing scope. */
-  fix?: "login" | "editScopes";
 }
 
 /** `context`: "list" when loading the profiles failed (bad input then means a config file the core refused). */
@@ -25,33 +25,24 @@ export function errorAdvice(code: ErrorCode, context: "list" | "action" = "actio
       return context === "list"
         ? {
             title: "Keyward could not read its profiles",
-            hint: "The config file holds something Keyward does not accept. Fix the field named above, or inspect it with:",
-            command: "keyward profile list",
+            hint: "The config file holds something Keyward does not accept: fix the field the message names in that file, then try again.",
           }
         : { title: "Check what was entered", hint: "The field named above is not accepted as it is." };
     case "notFound":
       return {
         title: "Profile not found",
-        hint: "It may have been removed in another window or from the command line. Go back to the list.",
+        hint: "It may have been removed in another window or from the command line.",
       };
     case "network":
       return { title: "A server could not be reached", hint: "Check the URL, your connection or VPN, then try again." };
     case "refused":
       return { title: "The server refused", hint: "Its error code and reason are in the message above." };
     case "loginAgain":
-      return { title: "Log in again", hint: "The provider or the API no longer accepts this sign-in.", fix: "login" };
+      return { title: "Sign in again", hint: "The provider or the API no longer accepts this sign-in." };
     case "consentDeclined":
-      return {
-        title: "Consent was declined",
-        hint: "Nothing was stored. Log in again and approve the access the profile asks for.",
-        fix: "login",
-      };
+      return { title: "Consent was declined", hint: "Nothing was stored. Log in again and approve the access the profile asks for." };
     case "insufficientScope":
-      return {
-        title: "A scope is missing",
-        hint: "Add the scope named above to the profile's scopes, then log in again.",
-        fix: "editScopes",
-      };
+      return { title: "A scope is missing", hint: "Add the scope named above to the profile's scopes, then log in again." };
     case "waiting":
       return { title: "Waiting for you", hint: "Nothing was stored. Start again when you are ready." };
     case "internal":
@@ -60,4 +51,63 @@ export function errorAdvice(code: ErrorCode, context: "list" | "action" = "actio
         hint: "Try again. If it keeps happening, start Keyward with KEYWARD_LOG=debug and report what it prints.",
       };
   }
+}
+
+/** What a remedy's button does; the page that shows the notice supplies the handler. */
+export type FixKind = "logIn" | "getNewToken" | "addScope" | "editField" | "retry";
+
+/** A remedy in the window: the hint, and a button (`fix`) or a link (`href`) that carries it out. */
+export interface RemedyView {
+  hint: string;
+  label: string;
+  fix?: FixKind;
+  href?: string;
+}
+
+const SECRET_NAMES: Record<string, string> = {
+  clientSecret: "client secret",
+  apiKey: "API key",
+  password: "password",
+  keyName: "signing key",
+  scopes: "scopes",
+};
+
+/** The remedy worded for a window user. */
+export function remedyView(remedy: Remedy): RemedyView {
+  switch (remedy.kind) {
+    case "logIn":
+      return { hint: "Sign in again in your browser.", label: "Log in again", fix: "logIn" };
+    case "getNewToken":
+      return { hint: "Get a new credential and try again.", label: "Get a new token", fix: "getNewToken" };
+    case "addScope":
+      return remedy.scope
+        ? { hint: `Add the scope ${remedy.scope} to the profile, then log in again.`, label: `Add ${remedy.scope} and log in`, fix: "addScope" }
+        : { hint: "Add the scope the API needs to the profile's scopes, then log in again.", label: "Edit scopes", fix: "editField" };
+    case "editField": {
+      const what = SECRET_NAMES[remedy.field] ?? remedy.field;
+      return { hint: `Check the profile's ${what}.`, label: `Edit ${what}`, fix: "editField" };
+    }
+    case "exchangeAssertion":
+      return { hint: "Paste a fresh signed assertion from your IdP below.", label: "Go to the profile", href: href({ page: "profile", name: remedy.profile }) };
+    case "chooseKey":
+      return { hint: "Generate or import a key pair, then choose it as the profile's signing key.", label: "Open Keys", href: href({ page: "keys" }) };
+    case "listProfiles":
+      return { hint: "It may have been removed in another window or from the command line.", label: "Back to profiles", href: href({ page: "profiles" }) };
+    case "listKeys":
+      return { hint: "It may have been removed in another window or from the command line.", label: "Open Keys", href: href({ page: "keys" }) };
+    case "unlockKeychain":
+      return { hint: "Unlock your keychain (log in to your desktop session, or open your keyring app), then try again.", label: "Try again", fix: "retry" };
+    case "startKeychain":
+      return { hint: "Start your keychain (on Linux a Secret Service such as GNOME Keyring) and unlock it, then try again.", label: "Try again", fix: "retry" };
+    case "checkNetwork":
+      return { hint: "Check the URL, your connection or VPN, and that the server is up; then try again.", label: "Try again", fix: "retry" };
+  }
+}
+
+/** The one piece of advice for an error: its remedy's when it has one, else its code's. */
+export function adviceFor(error: AppError, context: "list" | "action" = "action"): ErrorAdvice & { remedy: RemedyView | null } {
+  const byCode = errorAdvice(error.code, context);
+  const remedy = error.remedy ? remedyView(error.remedy) : null;
+  const title = error.remedy?.kind === "listKeys" ? "Key pair not found" : byCode.title;
+  return { title, hint: remedy?.hint ?? byCode.hint, remedy };
 }

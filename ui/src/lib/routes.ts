@@ -6,16 +6,16 @@ export type Route =
   | { page: "profiles" }
   | { page: "profile"; name: string }
   | { page: "add" }
-  | { page: "edit"; name: string }
+  | { page: "edit"; name: string; field?: string }
   | { page: "keys" }
   | { page: "audit" };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(safeDecode);
-  const [first, second, third] = parts;
+  const [first, second, third, fourth] = parts;
   switch (first) {
     case "profiles":
-      if (second && third === "edit") return { page: "edit", name: second };
+      if (second && third === "edit") return fourth ? { page: "edit", name: second, field: fourth } : { page: "edit", name: second };
       if (second) return { page: "profile", name: second };
       return { page: "profiles" };
     case "add":
@@ -39,7 +39,7 @@ export function href(route: Route): string {
     case "profile":
       return `#/profiles/${encodeURIComponent(route.name)}`;
     case "edit":
-      return `#/profiles/${encodeURIComponent(route.name)}/edit`;
+      return `#/profiles/${encodeURIComponent(route.name)}/edit${route.field ? `/${encodeURIComponent(route.field)}` : ""}`;
   }
 }
 

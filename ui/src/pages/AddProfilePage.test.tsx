@@ -108,7 +108,7 @@ describe("Add credential", () => {
 
   it("says what to do when saving fails, by the error's code", async () => {
     const { user, fake } = renderAt("#/add");
-    fake.failNext("addProfile", { code: "keychain", message: "the Secret Service is locked" });
+    fake.failNext("addProfile", { code: "keychain", message: "the Secret Service is locked", remedy: { kind: "unlockKeychain" } });
     await user.click(await screen.findByRole("button", { name: /API key/ }));
     await user.type(screen.getByLabelText(/^Name/), "maps");
     await user.type(screen.getByLabelText(/^API key required/), "k-123");
@@ -142,7 +142,7 @@ describe("Add credential", () => {
 
   it("a failed discovery says what went wrong under the issuer", async () => {
     const { user, fake } = renderAt("#/add");
-    fake.failNext("discover", { code: "network", message: "could not reach https://nowhere.example" });
+    fake.failNext("discover", { code: "network", message: "could not reach https://nowhere.example", remedy: { kind: "checkNetwork" } });
     await user.click(await screen.findByRole("button", { name: /authorization code \+ PKCE/ }));
     await user.type(screen.getByLabelText(/Issuer/), "https://nowhere.example");
     await user.click(screen.getByRole("button", { name: "Discover" }));

@@ -22,7 +22,7 @@ describe("Audit log", () => {
   const audit = [
     event("2026-11-20T10:00:00Z", "profile-added", "github", "ok"),
     event("2026-11-20T10:01:00Z", "login", "github", "ok", "signed in as alice"),
-    event("2026-11-20T11:00:00Z", "refresh", "github", "failed", "the provider no longer accepts this login"),
+    event("2026-11-20T11:00:00Z", "token-refused", "github", "failed", "the token endpoint refused: invalid_grant"),
   ];
 
   it("lists events newest first with what, which profile, the outcome and the detail", async () => {
@@ -30,7 +30,7 @@ describe("Audit log", () => {
 
     const table = await screen.findByRole("table", { name: "Audit events" });
     const rows = within(table).getAllByRole("row").slice(1);
-    expect(rows.map((r) => (r as HTMLTableRowElement).cells[1]?.textContent)).toEqual(["Refresh", "Login", "Profile added"]);
+    expect(rows.map((r) => (r as HTMLTableRowElement).cells[1]?.textContent)).toEqual(["Token refused", "Login", "Profile added"]);
     expect(rows[0]!.textContent).toContain("Failed");
     expect(rows[1]!.textContent).toContain("signed in as alice");
     expect(screen.getByText("3 events · never a secret")).toBeTruthy();

@@ -1,4 +1,7 @@
-// Edit a profile: its strategy's form filled from its settings; secrets left empty keep the stored ones.
+// Edit a profile: its strategy's form filled from its settings; secrets left empty keep the stored ones. A
+// remedy can open it at one field ("Edit client secret"): that field gets the focus, its section opened.
+import { useEffect } from "react";
+
 import { ErrorState } from "../components/ErrorState";
 import { ProfileEditor } from "../components/ProfileEditor";
 import { formFromProfile } from "../lib/forms";
@@ -7,11 +10,18 @@ import { href, navigate } from "../lib/routes";
 import { useStrategies } from "../lib/strategies";
 import { useLoad } from "../lib/use-async";
 
-export function EditProfilePage({ name }: { name: string }) {
+export function EditProfilePage({ name, field }: { name: string; field?: string | undefined }) {
   const platform = usePlatform();
   const { byId, list } = useStrategies();
   const { state, reload } = useLoad(() => platform.showProfile(name), [platform, name]);
   const strategy = state.status === "ready" ? byId(state.value.strategy) : undefined;
+  useEffect(() => {
+    if (!field || !strategy) return;
+    const input = document.getElementById(`field-${field}`);
+    const section = input?.closest("details");
+    if (section) section.open = true;
+    input?.focus();
+  }, [field, strategy]);
 
   return (
     <>

@@ -90,7 +90,7 @@ describe("Log in", () => {
 
   it("a keychain error says to unlock it", async () => {
     const { user, fake } = renderAt("#/profiles/demo", { profiles: [fakeProfile("demo")] });
-    fake.failNext("login", { code: "keychain", message: "the keychain is locked" });
+    fake.failNext("login", { code: "keychain", message: "the keychain is locked", remedy: { kind: "unlockKeychain" } });
     await user.click(await screen.findByRole("button", { name: "Log in" }));
 
     expect((await screen.findByRole("alert")).textContent).toContain("Unlock your keychain");
@@ -171,13 +171,15 @@ describe("Try a request", () => {
     });
   });
 
-  it("a 403 for a missing scope names it and offers to edit the scopes", async () => {
+  it("a 403 for a missing scope offers one button that adds the scope and signs in again", async () => {
     const { user, fake } = renderAt("#/profiles/github", { profiles: [fakeSignedIn("github", "alice", 3600)] });
+    fake.loginMode = "hold";
     fake.override("callApi", async () => ({
       response: { status: 403, headers: [], body: '{"error":"INSUFFICIENT_SCOPE","required_scope":"write:users"}', truncated: false },
       problem: {
         code: "insufficientScope",
-        message: "the API answered 403 INSUFFICIENT_SCOPE: add scope write:users to the profile, then log in again",
+        message: "the API answered 403 INSUFFICIENT_SCOPE: the token lacks the scope write:users",
+        remedy: { kind: "addScope", profile: "github", scope: "write:users" },
       },
     }));
     await user.type(await screen.findByLabelText("Request URL"), "https://api.example.com/v1/users");
@@ -185,15 +187,42 @@ describe("Try a request", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("A scope is missing");
-    expect(alert.textContent).toContain("add scope write:users");
+    expect(alert.textContent).toContain("Add the scope write:users to the profile, then log in again.");
+    expect(alert.textContent).not.toMatch(/keyward (login|profile)/);
     expect(within(await screen.findByRole("region", { name: "Response" })).getByText("403 Forbidden")).toBeTruthy();
-    await user.click(within(alert).getByRole("button", { name: "Edit scopes" }));
-    expect(window.location.hash).toBe("#/profiles/github/edit");
+    await user.click(within(alert).getByRole("button", { name: "Add write:users and log in" }));
+
+    await waitFor(() => expect(fake.callsTo("login").length).toBe(1));
+    const [form] = fake.callsTo("editProfile")[0] as [{ fields: Record<string, string> }];
+    expect(form.fields.scopes).toBe("openid read:users write:users");
+    expect((await screen.findAllByText(/Opening your browser/)).length).toBeGreaterThan(0);
+  });
+
+  it("a refused client secret offers to edit it, and the form opens at that field", async () => {
+    const { user, fake } = renderAt("#/profiles/m2m", {
+      profiles: [fakeProfile("m2m", { strategy: "client-credentials", url: "https://auth.example.com/token", hasClientSecret: true })],
+    });
+    fake.failNext("getToken", {
+      code: "refused",
+      message: "the token endpoint refused: invalid_client (client authentication failed)",
+      remedy: { kind: "editField", profile: "m2m", field: "clientSecret" },
+    });
+    await user.click(await screen.findByRole("button", { name: "Get token" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Check the profile's client secret.");
+    await user.click(within(alert).getByRole("button", { name: "Edit client secret" }));
+    expect(window.location.hash).toBe("#/profiles/m2m/edit/clientSecret");
+    await waitFor(() => expect(document.activeElement?.id).toBe("field-clientSecret"));
   });
 
   it("a network failure says the server could not be reached", async () => {
     const { user, fake } = renderAt("#/profiles/github", { profiles: [fakeSignedIn("github", "alice", 3600)] });
-    fake.failNext("callApi", { code: "network", message: "could not reach the API: connection refused" });
+    fake.failNext("callApi", {
+      code: "network",
+      message: "could not reach the API: nothing answers at that address (the connection was refused)",
+      remedy: { kind: "checkNetwork" },
+    });
     await user.type(await screen.findByLabelText("Request URL"), "https://down.example.com");
     await user.click(screen.getByRole("button", { name: "Send" }));
 

@@ -9,12 +9,13 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CredentialPanel } from "../components/CredentialPanel";
 import { DryRunCard } from "../components/DryRunCard";
 import { ErrorState } from "../components/ErrorState";
-import { ErrorNotice } from "../components/Notice";
+import { ErrorNotice, type Fixes } from "../components/Notice";
 import { SpSettings } from "../components/SamlCard";
 import { SecretsCard } from "../components/SecretsCard";
 import { SettingsList } from "../components/SettingsList";
 import { StrategyIcon } from "../components/StrategyIcon";
 import { TryRequest } from "../components/TryRequest";
+import { formFromProfile, toProfileForm } from "../lib/forms";
 import { usePlatform } from "../lib/platform-context";
 import { kindOf } from "../lib/profiles";
 import { href, navigate } from "../lib/routes";
@@ -47,8 +48,28 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const kind = kindOf(profile);
   const [confirming, setConfirming] = useState(false);
   const [removing, setRemoving] = useState(false);
-  const [removeError, setRemoveError] = useState<AppError | null>(null);
-  const edit = () => navigate({ page: "edit", name: profile.name });
+  const [actionError, setActionError] = useState<AppError | null>(null);
+  const [loginRequest, setLoginRequest] = useState(0);
+
+  /** "Add SCOPE and log in": the scope joins the profile's scopes, then a new sign-in asks for it. */
+  async function addScope(scope: string) {
+    if (!strategy) return;
+    setActionError(null);
+    const form = formFromProfile(profile, strategy);
+    const scopes = (form.fields.scopes ?? "").split(/\s+/).filter(Boolean);
+    if (!scopes.includes(scope)) form.fields.scopes = [...scopes, scope].join(" ");
+    try {
+      await platform.editProfile(toProfileForm(form, profile));
+      onChanged();
+      setLoginRequest((n) => n + 1);
+    } catch (reason) {
+      setActionError(toAppError(reason));
+    }
+  }
+  const fixes: Fixes = {
+    onEditField: (field) => navigate({ page: "edit", name: profile.name, field }),
+    onAddScope: (scope) => void addScope(scope),
+  };
 
   async function remove() {
     setRemoving(true);
@@ -56,7 +77,7 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
       await platform.removeProfile(profile.name);
       navigate({ page: "profiles" });
     } catch (reason) {
-      setRemoveError(toAppError(reason));
+      setActionError(toAppError(reason));
       setConfirming(false);
       setRemoving(false);
     }
@@ -81,17 +102,17 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
           </button>
         </div>
       </header>
-      {removeError && <ErrorNotice error={removeError} />}
+      {actionError && <ErrorNotice error={actionError} />}
 
       <div className="stack">
-        <CredentialPanel profile={profile} onChanged={onChanged} onEditScopes={edit} />
+        <CredentialPanel profile={profile} onChanged={onChanged} fixes={fixes} loginRequest={loginRequest} />
 
         <section className="card" aria-labelledby="try-title">
           <div className="card-head">
             <h2 id="try-title">Try a request</h2>
             <span className="muted">Sent from Keyward with this credential</span>
           </div>
-          <TryRequest name={profile.name} fixes={{ onEditScopes: edit }} />
+          <TryRequest name={profile.name} fixes={fixes} />
         </section>
 
         {(kind === "machine" || kind === "password") && (

@@ -135,7 +135,7 @@ describe("profiles page", () => {
 
   it("shows the backend's message and advice chosen by the error code, and retries", async () => {
     const user = userEvent.setup();
-    const locked: AppError = { code: "keychain", message: "the Secret Service is locked: unlock it and retry" };
+    const locked: AppError = { code: "keychain", message: "the Secret Service is locked", remedy: { kind: "unlockKeychain" } };
     const platform = renderWith(fakePlatform({ error: locked }));
 
     const alert = await screen.findByRole("alert");
@@ -150,7 +150,7 @@ describe("profiles page", () => {
   });
 
   it("advises by code, not by message: the same text under another code gives other advice", async () => {
-    renderWith(fakePlatform({ error: { code: "badInput", message: "keychain locked" } }));
+    renderWith(fakePlatform({ error: { code: "badInput", message: "keychain locked", remedy: null } }));
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Keyward could not read its profiles");

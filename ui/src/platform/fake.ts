@@ -42,7 +42,11 @@ export interface FakeOptions {
   audit?: AuditEvent[];
 }
 
-const notFound = (name: string): AppError => ({ code: "notFound", message: `no profile named ${JSON.stringify(name)}` });
+const notFound = (name: string): AppError => ({
+  code: "notFound",
+  message: `no profile named ${JSON.stringify(name)}`,
+  remedy: { kind: "listProfiles" },
+});
 
 export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   const profiles = new Map((options.profiles ?? []).map((p) => [p.name, structuredClone(p)]));
@@ -88,7 +92,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     },
     async addProfile(form) {
       const problem = checkForm(form, false, profiles)[0];
-      if (problem) throw { code: "badInput", message: `${problem.field}: ${problem.message}` } satisfies AppError;
+      if (problem) throw { code: "badInput", message: `${problem.field}: ${problem.message}`, remedy: null } satisfies AppError;
       const view = viewOf(form);
       profiles.set(form.name, view);
       record("profile-added", form.name);
@@ -131,7 +135,8 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       if (fake.loginMode === "decline") {
         throw {
           code: "consentDeclined",
-          message: `you declined consent at the provider, so nothing was stored; run \`keyward login ${name}\` again to retry`,
+          message: "you declined consent at the provider, so nothing was stored",
+          remedy: { kind: "logIn", profile: name },
         } satisfies AppError;
       }
       step({ step: "exchangingCode" });
@@ -206,14 +211,14 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       return [...keys.values()];
     },
     async keyNew(name, alg) {
-      if (keys.has(name)) throw { code: "badInput", message: `a key named "${name}" already exists` } satisfies AppError;
+      if (keys.has(name)) throw { code: "badInput", message: `a key named "${name}" already exists`, remedy: null } satisfies AppError;
       const key = fakeKey(name, alg);
       keys.set(name, key);
       record("key-created", name);
       return key;
     },
     async keyImport(name, pem, alg) {
-      if (!pem.includes("PRIVATE KEY")) throw { code: "badInput", message: "not a PEM private key" } satisfies AppError;
+      if (!pem.includes("PRIVATE KEY")) throw { code: "badInput", message: "not a PEM private key", remedy: null } satisfies AppError;
       const key = fakeKey(name, alg ?? "ES384");
       keys.set(name, key);
       return key;

@@ -81,5 +81,5 @@ export function isAppError(value: unknown): value is AppError {
 export function toAppError(reason: unknown): AppError {
   if (isAppError(reason)) return reason;
   const message = reason instanceof Error ? reason.message : String(reason);
-  return { code: "internal", message };
+  return { code: "internal", message, remedy: null };
 }

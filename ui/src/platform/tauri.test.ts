@@ -45,6 +45,7 @@ describe("tauri platform", () => {
     await expect(tauriPlatform.listProfiles()).rejects.toEqual({
       code: "internal",
       message: "list_profiles not allowed. Permissions associated with this command: allow-list-profiles",
+      remedy: null,
     });
   });
 

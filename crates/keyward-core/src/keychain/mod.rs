@@ -50,13 +50,13 @@ impl SecretField {
 #[derive(Debug, thiserror::Error)]
 pub enum KeychainError {
     /// No Secret Service / keychain to talk to (no D-Bus session, no daemon).
-    #[error("the OS keychain is not available ({reason}). Keyward keeps secrets only there: start your keychain (on Linux a Secret Service such as gnome-keyring or KeePassXC, in a D-Bus session) and unlock it, then try again. Headless (CI, containers)? Opt in to read-only secrets from the environment: KEYWARD_SECRETS_FROM_ENV=1 and KEYWARD_SECRET_<PROFILE>_<FIELD>")]
+    #[error("the OS keychain is not available ({reason}); Keyward keeps secrets only there")]
     Unavailable { reason: String },
     /// The keychain's unlock prompt was not answered in time (or the keychain hung).
-    #[error("the OS keychain did not answer within {seconds} s (is its unlock prompt waiting for you?); unlock it (e.g. open your keyring app) and try again")]
+    #[error("the OS keychain did not answer within {seconds} s (is its unlock prompt waiting for you?)")]
     Locked { seconds: u64 },
     /// The keychain is locked and its unlock prompt was dismissed or could not be shown.
-    #[error("the OS keychain is locked and was not unlocked ({reason}); unlock it (e.g. log in to your desktop session or open your keyring app) and try again")]
+    #[error("the OS keychain is locked and was not unlocked ({reason})")]
     NotUnlocked { reason: String },
     /// Headless mode reads secrets from the environment and never writes them.
     #[error("secrets come from the environment here ({opt_in}=1), read-only: set {variable} instead, or unset {opt_in} to use the OS keychain", opt_in = env::OPT_IN)]
@@ -64,6 +64,16 @@ pub enum KeychainError {
     /// The keychain answered with an error.
     #[error("the OS keychain refused: {reason}")]
     Failed { reason: String },
+}
+
+impl KeychainError {
+    pub fn remedy(&self) -> Option<crate::Remedy> {
+        match self {
+            KeychainError::Unavailable { .. } => Some(crate::Remedy::StartKeychain),
+            KeychainError::Locked { .. } | KeychainError::NotUnlocked { .. } => Some(crate::Remedy::UnlockKeychain),
+            KeychainError::ReadOnly { .. } | KeychainError::Failed { .. } => None,
+        }
+    }
 }
 
 /// Where secrets are stored. The real one is [`OsKeychain`]; tests of the core may inject another to

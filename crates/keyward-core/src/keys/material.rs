@@ -93,6 +93,8 @@ pub enum KeyError {
     Encrypted,
     #[error("{alg} signs with {wanted} keys, but this is a {got} key")]
     WrongType { alg: &'static str, wanted: &'static str, got: &'static str },
+    #[error("this is {0}, which Keyward cannot sign with yet: it takes RSA (2048 to 4096 bits), P-256 and P-384 keys")]
+    Unsupported(&'static str),
     #[error("RSA keys must have 2048, 3072 or 4096 bits, not {0}")]
     BadBits(usize),
     #[error("could not sign: {0}")]
@@ -149,7 +151,8 @@ pub fn import(pem: &str) -> Result<PrivateKey, KeyError> {
         if let Ok(k) = p384::SecretKey::from_sec1_pem(pem) {
             (KeyType::P384, k.to_pkcs8_pem(LineEnding::LF).map_err(|e| unreadable(&e))?.to_string())
         } else {
-            let k = p256::SecretKey::from_sec1_pem(pem).map_err(|e| unreadable(&e))?;
+            let k = p256::SecretKey::from_sec1_pem(pem)
+                .map_err(|_| KeyError::Unsupported("an EC key on a curve other than P-256 and P-384 (P-521?)"))?;
             (KeyType::P256, k.to_pkcs8_pem(LineEnding::LF).map_err(|e| unreadable(&e))?.to_string())
         }
     } else if pem.contains("BEGIN PRIVATE KEY") {
@@ -158,13 +161,28 @@ pub fn import(pem: &str) -> Result<PrivateKey, KeyError> {
         } else if let Ok(k) = p384::SecretKey::from_pkcs8_pem(pem) {
             (KeyType::P384, k.to_pkcs8_pem(LineEnding::LF).map_err(|e| unreadable(&e))?.to_string())
         } else {
-            let k = p256::SecretKey::from_pkcs8_pem(pem).map_err(|e| unreadable(&e))?;
+            let k =
+                p256::SecretKey::from_pkcs8_pem(pem).map_err(|e| unsupported_kind(pem).unwrap_or(unreadable(&e)))?;
             (KeyType::P256, k.to_pkcs8_pem(LineEnding::LF).map_err(|e| unreadable(&e))?.to_string())
         }
     } else {
         return Err(KeyError::Unreadable("no BEGIN … PRIVATE KEY block".into()));
     };
     Ok(PrivateKey { pkcs8_pem: Secret::new(pkcs8), key_type })
+}
+
+/// What kind of key a readable PKCS#8 document holds that Keyward cannot use, by its algorithm OID.
+fn unsupported_kind(pem: &str) -> Option<KeyError> {
+    use rsa::pkcs8::der::Decode;
+    let (_, doc) = rsa::pkcs8::SecretDocument::from_pem(pem).ok()?;
+    let info = rsa::pkcs8::PrivateKeyInfo::from_der(doc.as_bytes()).ok()?;
+    Some(KeyError::Unsupported(match info.algorithm.oid.to_string().as_str() {
+        "1.3.101.112" => "an Ed25519 key",
+        "1.3.101.113" => "an Ed448 key",
+        "1.2.840.10045.2.1" => "an EC key on a curve other than P-256 and P-384 (P-521?)",
+        "1.2.840.10040.4.1" => "a DSA key",
+        _ => return None,
+    }))
 }
 
 /// The algorithm an imported key signs with: `wanted` when it fits the key, else the default for the key

@@ -114,9 +114,8 @@ impl Keyward {
     }
 
     pub fn key(&self, name: &str) -> Result<KeyView> {
-        let info = self.config.load()?.keys.get(name).cloned().ok_or_else(|| {
-            ConfigError::bad_field("key", &format!("no key named {name:?}; `keyward key list` shows the ones you have"))
-        })?;
+        let info =
+            self.config.load()?.keys.get(name).cloned().ok_or_else(|| ConfigError::NoSuchKey(name.to_string()))?;
         Ok(KeyView { name: name.to_string(), info })
     }
 

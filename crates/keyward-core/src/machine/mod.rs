@@ -19,6 +19,7 @@ use crate::oauth::tokens::{StoredToken, TokenMeta};
 use crate::oauth::FlowError;
 use crate::profile::{check_endpoint_url, ClientAuth, Profile, Strategy};
 use crate::secret::Secret;
+use crate::Remedy;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// A client assertion lives 4 minutes: under the 5 minutes providers allow, with room for clock skew.
@@ -28,6 +29,10 @@ impl Keyward {
     /// A new access token for a machine profile (a refresh where the strategy has one, falling back to a
     /// new grant: the profile holds what it takes).
     pub(crate) async fn obtain(&self, store_id: &str, name: &str, profile: &Profile) -> Result<TokenData> {
+        self.obtain_inner(store_id, name, profile).await.map_err(|e| refusal_remedy(e, name, profile))
+    }
+
+    async fn obtain_inner(&self, store_id: &str, name: &str, profile: &Profile) -> Result<TokenData> {
         let refresh = self.secret(store_id, name, SecretField::RefreshToken)?;
         if let Some(rt) = refresh {
             if let Some(req) = self.refresh_request(store_id, name, profile, rt)? {
@@ -68,12 +73,12 @@ impl Keyward {
         }
     }
 
-    fn required_secret(&self, store_id: &str, name: &str, field: SecretField, flag: &str) -> Result<Secret> {
+    fn required_secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Secret> {
         self.secret(store_id, name, field)?.ok_or_else(|| {
             FlowError::Missing {
                 profile: name.into(),
                 what: field.name(),
-                fix: format!("store it with `keyward profile edit {name} {flag}` (or in the app)"),
+                remedy: Remedy::EditField { profile: name.into(), field: field.name().into() },
             }
             .into()
         })
@@ -93,8 +98,7 @@ impl Keyward {
         };
         Ok(match p.strategy {
             Strategy::ClientCredentials => {
-                let secret =
-                    self.required_secret(store_id, name, SecretField::ClientSecret, "--client-secret-stdin")?;
+                let secret = self.required_secret(store_id, name, SecretField::ClientSecret)?;
                 let mut r = TokenRequest::form(url).field("grant_type", "client_credentials");
                 match p.client_auth() {
                     ClientAuth::Post => r = r.field("client_id", client_id).secret("client_secret", secret),
@@ -117,7 +121,7 @@ impl Keyward {
                 self.custom_request(store_id, name, p, url, grant, None)?
             }
             Strategy::JwtLogin | Strategy::Session => {
-                let password = self.required_secret(store_id, name, SecretField::Password, "--password-stdin")?;
+                let password = self.required_secret(store_id, name, SecretField::Password)?;
                 let mut r = TokenRequest::form(url)
                     .field("email", p.email.clone().unwrap_or_default())
                     .secret("password", password);
@@ -209,9 +213,7 @@ impl Keyward {
         let key_name = p.key_name.as_deref().ok_or_else(|| FlowError::Missing {
             profile: name.into(),
             what: "keyName",
-            fix: format!(
-                "create a key (`keyward key new KEY --alg RS384`) and `keyward profile edit {name} --set keyName=KEY`"
-            ),
+            remedy: Remedy::ChooseKey { profile: name.into() },
         })?;
         let (view, key) = self.private_key(key_name)?;
         let now = self.clock.now();
@@ -230,7 +232,7 @@ impl Keyward {
 
     /// An API key is its own token: no expiry, nothing to refresh.
     pub(crate) fn api_key_token(&self, store_id: &str, name: &str) -> Result<StoredToken> {
-        let key = self.required_secret(store_id, name, SecretField::ApiKey, "(keyward apikey set NAME --stdin)")?;
+        let key = self.required_secret(store_id, name, SecretField::ApiKey)?;
         Ok(StoredToken {
             access_token: key,
             meta: TokenMeta {
@@ -242,6 +244,21 @@ impl Keyward {
             },
         })
     }
+}
+
+/// The fix for a token endpoint's refusal that names a setting of the profile: `invalid_client` means the
+/// client secret (or, for a signed assertion, the key), `invalid_scope` the scopes.
+fn refusal_remedy(e: crate::Error, name: &str, profile: &Profile) -> crate::Error {
+    let crate::Error::Flow(FlowError::TokenEndpoint { error, .. }) = &e else { return e };
+    let field = match (error.as_str(), profile.strategy) {
+        ("invalid_client" | "unauthorized_client", Strategy::PrivateKeyJwt) => "keyName",
+        ("invalid_client", Strategy::JwtLogin | Strategy::Session) => "password",
+        ("invalid_client", _) => "clientSecret",
+        ("invalid_grant", Strategy::JwtLogin | Strategy::Session) => "password",
+        ("invalid_scope", _) => "scopes",
+        _ => return e,
+    };
+    e.with_remedy(Remedy::EditField { profile: name.into(), field: field.into() })
 }
 
 /// A session login's answer: its cookies, as one `Cookie` header value, and the soonest `Max-Age`.

@@ -10,8 +10,9 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
-use crate::http::HttpError;
-use crate::oauth::{truncate, FlowError};
+use crate::http::{read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
+use crate::oauth::FlowError;
+use crate::scrub::{Scrubber, MASK};
 use crate::secret::Secret;
 
 /// A body field's value.
@@ -60,9 +61,6 @@ impl fmt::Display for DryRun {
         writeln!(f, "{}", self.body)
     }
 }
-
-const MASK: &str = "***";
-const MAX_RESPONSE: usize = 1 << 20;
 
 fn form_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -140,19 +138,18 @@ impl TokenRequest {
         DryRun { method: "POST".into(), url: self.url.to_string(), headers, body: self.body(true) }
     }
 
-    /// Every secret this request carries, to scrub from what the server says back.
-    pub fn secrets(&self) -> Vec<Secret> {
-        let mut out: Vec<Secret> = self
-            .fields
-            .iter()
-            .chain(self.headers.iter())
-            .filter_map(|(_, v)| match v {
-                Value::Secret(s) => Some(s.clone()),
-                Value::Plain(_) => None,
-            })
-            .collect();
-        out.extend(self.basic.as_ref().map(|b| b.password.clone()));
-        out
+    /// Every secret this request carries, in every form, to scrub from what the server says back.
+    pub fn scrubber(&self) -> Scrubber {
+        let mut scrub = Scrubber::new();
+        for (_, v) in self.fields.iter().chain(self.headers.iter()) {
+            if let Value::Secret(s) = v {
+                scrub.add(s);
+            }
+        }
+        if let Some(b) = &self.basic {
+            scrub.add_basic(&b.user, &b.password);
+        }
+        scrub
     }
 
     /// Send it; the raw response, for the caller to read with its own names.
@@ -175,21 +172,19 @@ impl TokenRequest {
         tracing::info!(url = %self.url, json = self.json, basic = self.basic.is_some(), "token request");
         let resp = req.send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
         let status = resp.status().as_u16();
+        let scrub = self.scrubber();
+        if resp.status().is_redirection() {
+            let location = scrub.scrub(&crate::http::location(resp.headers()));
+            return Err(HttpError::Redirected { what: what.into(), status, location }.into());
+        }
         let cookies = resp
             .headers()
             .get_all(reqwest::header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok().map(String::from))
             .collect();
-        let bytes = resp.bytes().await.map_err(|e| HttpError::from_reqwest(what, e))?;
-        if bytes.len() > MAX_RESPONSE {
-            return Err(HttpError::BadResponse {
-                what: what.into(),
-                reason: "the response is larger than 1 MiB".into(),
-            }
-            .into());
-        }
-        Ok(RawResponse { status, body: bytes.to_vec(), set_cookies: cookies, secrets: self.secrets() })
+        let (body, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), what).await?;
+        Ok(RawResponse { status, body, set_cookies: cookies, scrub })
     }
 }
 
@@ -205,12 +200,12 @@ pub struct RawResponse {
     pub status: u16,
     pub body: Vec<u8>,
     pub set_cookies: Vec<String>,
-    secrets: Vec<Secret>,
+    scrub: Scrubber,
 }
 
 /// Read a token endpoint's answer (status and body) with `names`: the token, or the server's error.
 pub fn read_token(status: u16, body: &[u8], names: &ResponseNames<'_>, now: i64) -> Result<TokenData, crate::Error> {
-    let raw = RawResponse { status, body: body.to_vec(), set_cookies: Vec::new(), secrets: Vec::new() };
+    let raw = RawResponse { status, body: body.to_vec(), set_cookies: Vec::new(), scrub: Scrubber::new() };
     raw.token(names, now, "the token endpoint")
 }
 
@@ -246,15 +241,9 @@ pub struct TokenData {
 }
 
 impl RawResponse {
-    /// Server text with every secret the request carried replaced by `***`, bounded.
+    /// Server text with every form of every secret the request carried masked, then bounded.
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = truncate(text, 300);
-        for s in &self.secrets {
-            if s.expose().len() >= 4 {
-                out = out.replace(s.expose(), MASK);
-            }
-        }
-        out
+        self.scrub.server_text(text)
     }
 
     pub fn json(&self) -> Option<serde_json::Value> {
@@ -322,7 +311,7 @@ mod tests {
             status,
             body: body.as_bytes().to_vec(),
             set_cookies: vec![],
-            secrets: vec![Secret::new("s3cr3t-value")],
+            scrub: Scrubber::of([&Secret::new("s3cr3t-value")]),
         }
     }
 

@@ -1,5 +1,7 @@
 //! Opening the user's browser: `$BROWSER` when set (a `:`-separated list, `%s` standing for the URL, as
-//! the BROWSER convention has it), else the platform's opener through the `open` crate.
+//! the BROWSER convention has it), else the platform's opener through the `open` crate. The browser never
+//! inherits Keyward's secrets: every `KEYWARD_SECRET_*` / `KEYWARD_KEY_*` variable is removed from its
+//! environment.
 
 use std::process::{Command, Stdio};
 
@@ -17,8 +19,44 @@ pub fn open(url: &str) -> Result<(), String> {
             }
             Err(last)
         }
-        _ => open::that_detached(url).map_err(|e| format!("could not start the system browser: {e}")),
+        _ => {
+            let mut last = String::from("no opener for this platform");
+            for mut command in open::commands(url) {
+                match start(&mut command) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => last = e,
+                }
+            }
+            Err(format!("could not start the system browser: {last}"))
+        }
     }
+}
+
+/// Whether an environment variable holds one of Keyward's secrets (headless use).
+pub fn is_secret_variable(name: &str) -> bool {
+    name.starts_with("KEYWARD_SECRET_") || name.starts_with("KEYWARD_KEY_") || name == "KEYWARD_TEAM_TOKEN"
+}
+
+/// Remove Keyward's secret variables from a child's environment.
+pub fn without_secrets(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(is_secret_variable) {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
+/// Start `command` detached from our standard streams and reap it when it exits (it may outlive us).
+fn start(command: &mut Command) -> Result<(), String> {
+    let mut child = without_secrets(command)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 fn spawn(candidate: &str, url: &str) -> Result<(), String> {
@@ -31,14 +69,5 @@ fn spawn(candidate: &str, url: &str) -> Result<(), String> {
         words.push(url.to_string());
     }
     let (program, args) = words.split_first().ok_or("empty command")?;
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    // Reap it when it exits, so it never lingers as a zombie; it may outlive us, which is fine.
-    std::thread::spawn(move || child.wait());
-    Ok(())
+    start(Command::new(program).args(args))
 }

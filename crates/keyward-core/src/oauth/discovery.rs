@@ -4,7 +4,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::FlowError;
-use crate::http::HttpError;
+use crate::http::{read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
 use crate::profile::{check_endpoint_url, Profile};
 
 /// The parts of a discovery document Keyward uses.
@@ -31,8 +31,6 @@ pub struct Endpoints {
     /// The provider promised to send `iss` in authorization responses (RFC 9207 §3).
     pub iss_required: bool,
 }
-
-const MAX_DOC: usize = 1 << 20;
 
 /// The profile's endpoints: discovered from `issuer` when set, explicit fields overriding.
 pub async fn resolve(http: &reqwest::Client, profile: &Profile) -> Result<Endpoints, crate::Error> {
@@ -84,10 +82,7 @@ pub async fn fetch(http: &reqwest::Client, issuer: &str) -> Result<Metadata, cra
         if !resp.status().is_success() {
             return Err(bad(format!("HTTP {}", resp.status())).into());
         }
-        let bytes = resp.bytes().await.map_err(|e| HttpError::from_reqwest(format!("the issuer {issuer}"), e))?;
-        if bytes.len() > MAX_DOC {
-            return Err(bad("larger than 1 MiB".into()).into());
-        }
+        let (bytes, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), &format!("the issuer {issuer}")).await?;
         let meta: Metadata = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
         if meta.issuer.trim_end_matches('/') != trimmed {
             return Err(bad(format!("it names the issuer {:?}, not {issuer:?}", meta.issuer)).into());

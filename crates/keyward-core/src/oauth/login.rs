@@ -52,7 +52,7 @@ impl Keyward {
         let result = self.login_inner(name, timeout, progress, cancel).await;
         let (outcome, detail) = match &result {
             Ok(meta) => (Outcome::Ok, meta.subject.as_ref().map(|s| format!("signed in as {s}"))),
-            Err(e) => (Outcome::Failed, Some(e.to_string())),
+            Err(e) => (Outcome::Failed, Some(e.audit_text())),
         };
         if !matches!(result, Err(crate::Error::Config(ConfigError::NoSuchProfile(_)))) {
             self.record(AuditAction::Login, name, outcome, detail);
@@ -165,13 +165,17 @@ impl Keyward {
         };
 
         progress(LoginProgress::ExchangingCode);
+        // What the exchange carries, to scrub from anything the token endpoint says back.
+        let mut scrub = self.client_scrubber(&store_id, name, &profile)?;
+        scrub.add(&crate::Secret::new(code.clone()));
+        scrub.add(&crate::Secret::new(verifier.secret().clone()));
         let mut exchange = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier);
         if let Some(resource) = &profile.resource {
             exchange = exchange.add_extra_param("resource", resource.clone());
         }
-        let stored = match exchange.request_async(&self.http).await {
+        let stored = match exchange.request_async(&crate::http::oauth_client(&self.http)).await {
             Ok(resp) => self.store_tokens(&store_id, name, &resp),
-            Err(e) => Err(token_error(e, "the token endpoint")),
+            Err(e) => Err(token_error(e, &scrub)),
         };
         match stored {
             Ok(meta) => {

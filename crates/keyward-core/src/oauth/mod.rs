@@ -14,7 +14,7 @@ use oauth2::basic::{
     BasicErrorResponse, BasicErrorResponseType, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
     BasicTokenType,
 };
-use oauth2::{ExtraTokenFields, HttpClientError, RequestTokenError, StandardRevocableToken, StandardTokenResponse};
+use oauth2::{ExtraTokenFields, RequestTokenError, StandardRevocableToken, StandardTokenResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::error::ErrorCode;
@@ -39,9 +39,7 @@ pub type OidcClient = oauth2::Client<
 
 #[derive(Debug, thiserror::Error)]
 pub enum FlowError {
-    #[error(
-        "you declined consent at the provider, so nothing was stored; run `keyward login {profile}` again to retry"
-    )]
+    #[error("you declined consent at the provider, so nothing was stored")]
     ConsentDeclined { profile: String },
     #[error("the provider refused the login: {error}{}", describe(.description))]
     Authorization { error: String, description: Option<String> },
@@ -49,43 +47,58 @@ pub enum FlowError {
     IssuerMismatch { expected: String, got: String },
     #[error("the login response carries no `iss` although the provider says it always sends one (RFC 9207); refused as a possible mix-up attack")]
     IssuerMissing,
-    #[error("no login arrived within {seconds} s; run `keyward login {profile}` again (--timeout sets a longer wait)")]
+    #[error("no login arrived within {seconds} s; nothing was stored")]
     Timeout { profile: String, seconds: u64 },
     #[error("login cancelled; nothing was stored")]
     Cancelled,
     #[error("could not listen on {addr} for the login redirect: {reason}")]
     Bind { addr: String, reason: String },
+    /// A token endpoint's error response: its code and its description, scrubbed of every secret the
+    /// request carried and bounded.
     #[error("the token endpoint refused: {error}{}", describe(.description))]
     TokenEndpoint { error: String, description: Option<String> },
-    #[error("the provider no longer accepts this login (invalid_grant{}); log in again with `keyward login {profile}`", describe(.description))]
+    #[error("the provider no longer accepts this sign-in (invalid_grant{}); sign in again", describe(.description))]
     LoginAgain { profile: String, description: Option<String> },
-    #[error("not logged in; run `keyward login {profile}` first")]
+    #[error("profile {profile} is not signed in yet")]
     NotLoggedIn { profile: String },
-    #[error("no valid token; exchange a fresh SAML assertion from your IdP: `keyward token {profile} --assertion FILE` (or - for standard input)")]
+    #[error("profile {profile} has no valid token; it needs a fresh SAML assertion from your IdP")]
     NeedAssertion { profile: String },
-    #[error("{what} is not set up for profile {profile}: {fix}")]
-    Missing { profile: String, what: &'static str, fix: String },
+    #[error("{what} is not set up for profile {profile}")]
+    Missing { profile: String, what: &'static str, remedy: crate::Remedy },
     #[error("the provider's discovery document at {url} is not usable: {reason}; check the issuer URL, or set authorizeUrl and url instead")]
     Discovery { url: String, reason: String },
     #[error("profile {profile:?} uses the {strategy} strategy, which has no {operation}")]
     WrongStrategy { profile: String, strategy: &'static str, operation: &'static str },
-    #[error("the API answered {status} {code}: {advice}")]
-    Api { status: u16, code: String, advice: String, error_code: ErrorCode },
+    /// An API's error answer, named for what it means (seed 000's codes, RFC 6750's challenge).
+    #[error("the API answered {status} {code}: {meaning}")]
+    Api { status: u16, code: String, meaning: String, error_code: ErrorCode, remedy: Option<crate::Remedy> },
 }
 
 fn describe(d: &Option<String>) -> String {
     match d {
-        Some(d) if !d.is_empty() => format!(" ({})", truncate(d, 300)),
+        Some(d) if !d.is_empty() => format!(" ({d})"),
         _ => String::new(),
     }
 }
 
-/// Server-provided text, bounded: an error page must not flood a terminal or the UI.
+/// Server-provided text, bounded: an error page must not flood a terminal or the UI. Scrub secrets
+/// before cutting ([`crate::scrub::Scrubber::server_text`] does both), or a cut secret's start survives.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
         format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+/// A server's error code as the audit log may keep it: a short token of the characters error codes use,
+/// else a placeholder (it is server text, and may be anything).
+pub(crate) fn code_for_audit(code: &str) -> String {
+    let plain = code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || "_-.: ".contains(c));
+    if plain {
+        code.to_string()
+    } else {
+        "(an unrecognised error code)".into()
     }
 }
 
@@ -109,38 +122,84 @@ impl FlowError {
             FlowError::Api { error_code, .. } => *error_code,
         }
     }
-}
 
-/// What went wrong in a token-endpoint request, as a Keyward error. The response body is never quoted:
-/// a token endpoint may echo what it was sent.
-pub(crate) fn token_error(
-    e: RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
-    what: &str,
-) -> crate::Error {
-    match e {
-        RequestTokenError::ServerResponse(r) => {
-            FlowError::TokenEndpoint { error: r.error().to_string(), description: r.error_description().cloned() }
-                .into()
+    pub fn remedy(&self) -> Option<crate::Remedy> {
+        use crate::Remedy;
+        match self {
+            FlowError::ConsentDeclined { profile }
+            | FlowError::Timeout { profile, .. }
+            | FlowError::LoginAgain { profile, .. }
+            | FlowError::NotLoggedIn { profile } => Some(Remedy::LogIn { profile: profile.clone() }),
+            FlowError::NeedAssertion { profile } => Some(Remedy::ExchangeAssertion { profile: profile.clone() }),
+            FlowError::Missing { remedy, .. } => Some(remedy.clone()),
+            FlowError::Api { remedy, .. } => remedy.clone(),
+            _ => None,
         }
-        RequestTokenError::Request(HttpClientError::Reqwest(e)) => HttpError::from_reqwest(what, *e).into(),
-        RequestTokenError::Request(other) => {
-            HttpError::Unreachable { what: what.to_string(), reason: other.to_string() }.into()
+    }
+
+    /// What the audit log keeps: Keyward's words and the server's error code, no server-sent text.
+    pub fn audit_text(&self) -> String {
+        match self {
+            FlowError::Authorization { error, .. } => {
+                format!("the provider refused the login: {}", code_for_audit(error))
+            }
+            FlowError::TokenEndpoint { error, .. } => format!("the token endpoint refused: {}", code_for_audit(error)),
+            FlowError::LoginAgain { .. } => "the provider no longer accepts this sign-in (invalid_grant)".into(),
+            FlowError::IssuerMismatch { .. } => "the login response came from another issuer (RFC 9207)".into(),
+            FlowError::Discovery { url, .. } => format!("the discovery document at {url} is not usable"),
+            FlowError::Api { status, code, .. } => format!("the API answered {status} {}", code_for_audit(code)),
+            other => other.to_string(),
         }
-        RequestTokenError::Parse(e, _body) => {
-            HttpError::BadResponse { what: what.to_string(), reason: e.to_string() }.into()
-        }
-        RequestTokenError::Other(reason) => HttpError::BadResponse { what: what.to_string(), reason }.into(),
     }
 }
 
-/// True when a token-endpoint failure is `invalid_grant`.
+/// What went wrong in a token-endpoint request, as a Keyward error. Only the server's error code and
+/// description are kept, scrubbed of every secret the request carried (`scrub`) before they are bounded.
+pub(crate) fn token_error(
+    e: RequestTokenError<HttpError, BasicErrorResponse>,
+    scrub: &crate::scrub::Scrubber,
+) -> crate::Error {
+    match e {
+        RequestTokenError::ServerResponse(r) => FlowError::TokenEndpoint {
+            error: scrub.server_text(r.error().as_ref()),
+            description: r.error_description().map(|d| scrub.server_text(d)),
+        }
+        .into(),
+        RequestTokenError::Request(e) => e.into(),
+        RequestTokenError::Parse(e, _body) => {
+            HttpError::BadResponse { what: "the token endpoint".into(), reason: scrub.server_text(&e.to_string()) }
+                .into()
+        }
+        RequestTokenError::Other(reason) => {
+            HttpError::BadResponse { what: "the token endpoint".into(), reason: scrub.server_text(&reason) }.into()
+        }
+    }
+}
+
+/// True when a token-endpoint failure is `invalid_grant`: its description, scrubbed.
 pub(crate) fn is_invalid_grant(
-    e: &RequestTokenError<HttpClientError<reqwest::Error>, BasicErrorResponse>,
+    e: &RequestTokenError<HttpError, BasicErrorResponse>,
+    scrub: &crate::scrub::Scrubber,
 ) -> Option<Option<String>> {
     match e {
         RequestTokenError::ServerResponse(r) if *r.error() == BasicErrorResponseType::InvalidGrant => {
-            Some(r.error_description().cloned())
+            Some(r.error_description().map(|d| scrub.server_text(d)))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_endpoint_errors_are_scrubbed_before_they_are_cut() {
+        let secret = crate::Secret::new("rt-canary-0123456789");
+        let scrub = crate::scrub::Scrubber::of([&secret]);
+        let description = format!("{}{}", "x".repeat(295), secret.expose());
+        let response = BasicErrorResponse::new(BasicErrorResponseType::InvalidGrant, Some(description), None);
+        let said = token_error(RequestTokenError::ServerResponse(response), &scrub).to_string();
+        assert!(!said.contains("rt-can"), "no part of the secret survives: {said}");
     }
 }

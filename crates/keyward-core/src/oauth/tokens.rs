@@ -14,10 +14,11 @@ use super::{is_invalid_grant, token_error, FlowError, OidcClient, TokenResponse}
 use crate::app::Keyward;
 use crate::audit::{AuditAction, Outcome};
 use crate::error::Result;
-use crate::http::HttpError;
+use crate::http::{location, read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
 use crate::keychain::SecretField;
 use crate::machine::request::TokenData;
 use crate::profile::{Profile, Strategy};
+use crate::scrub::Scrubber;
 use crate::secret::Secret;
 
 /// How long a process waits for another one's refresh of the same grant.
@@ -99,6 +100,28 @@ impl Keyward {
         Ok(client)
     }
 
+    /// A scrubber for what a token request of this profile carries: its client secret, in Basic and raw.
+    pub(crate) fn client_scrubber(&self, store_id: &str, name: &str, profile: &Profile) -> Result<Scrubber> {
+        let mut scrub = Scrubber::new();
+        if let Some(secret) = self.secret(store_id, name, SecretField::ClientSecret)? {
+            scrub.add_basic(profile.client_id.as_deref().unwrap_or_default(), &secret);
+        }
+        Ok(scrub)
+    }
+
+    /// Record a token request in the audit log: issued or refreshed, or refused by the server (its error
+    /// code, never its text).
+    pub(crate) fn record_token<T>(&self, attempt: AuditAction, name: &str, result: &Result<T>) {
+        match result {
+            Ok(_) => self.record(attempt, name, Outcome::Ok, None),
+            Err(e) => {
+                let refused = matches!(e.code(), crate::ErrorCode::Refused | crate::ErrorCode::LoginAgain);
+                let action = if refused { AuditAction::TokenRefused } else { attempt };
+                self.record(action, name, Outcome::Failed, Some(e.audit_text()));
+            }
+        }
+    }
+
     /// Store a token response: the refresh token first (rotation: the new one must be safe before the old
     /// one is forgotten), then the access token. A response without `refresh_token` keeps the old one.
     pub(crate) fn store_tokens(&self, store_id: &str, name: &str, resp: &TokenResponse) -> Result<TokenMeta> {
@@ -174,9 +197,7 @@ impl Keyward {
             Strategy::SamlBearer => Err(FlowError::NeedAssertion { profile: name.into() }.into()),
             _ => {
                 let result = self.obtain(&store_id, name, &profile).await;
-                if let Err(e) = &result {
-                    self.record(AuditAction::Refresh, name, Outcome::Failed, Some(e.to_string()));
-                }
+                self.record_token(AuditAction::TokenIssued, name, &result);
                 self.store_token_data(&store_id, name, result?)?;
                 self.cached(&store_id, name)?.ok_or_else(|| {
                     crate::keychain::KeychainError::Failed {
@@ -194,9 +215,7 @@ impl Keyward {
 
     async fn refresh(&self, store_id: &str, name: &str, profile: &Profile) -> Result<StoredToken> {
         let result = self.refresh_inner(store_id, name, profile).await;
-        if let Err(e) = &result {
-            self.record(AuditAction::Refresh, name, Outcome::Failed, Some(e.to_string()));
-        }
+        self.record_token(AuditAction::TokenRefreshed, name, &result);
         result
     }
 
@@ -215,22 +234,24 @@ impl Keyward {
         let endpoints = discovery::resolve(&self.http, profile).await?;
         let client =
             self.oauth_client(store_id, name, profile)?.set_token_uri(TokenUrl::from_url(endpoints.token.clone()));
+        let mut scrub = self.client_scrubber(store_id, name, profile)?;
+        scrub.add(&refresh_token);
         let refresh_token = RefreshToken::new(refresh_token.expose().to_string());
         let mut request = client.exchange_refresh_token(&refresh_token);
         if let Some(resource) = &profile.resource {
             request = request.add_extra_param("resource", resource.clone());
         }
         tracing::info!(profile = name, token_url = %endpoints.token, "refreshing the access token");
-        let resp = match request.request_async(&self.http).await {
+        let resp = match request.request_async(&crate::http::oauth_client(&self.http)).await {
             Ok(r) => r,
             Err(e) => {
-                if let Some(description) = is_invalid_grant(&e) {
+                if let Some(description) = is_invalid_grant(&e, &scrub) {
                     // The grant is gone: forget its tokens, so the app shows "log in" rather than a dead state.
                     self.delete_secret(store_id, name, SecretField::AccessToken)?;
                     self.delete_secret(store_id, name, SecretField::RefreshToken)?;
                     return Err(FlowError::LoginAgain { profile: name.to_string(), description }.into());
                 }
-                return Err(token_error(e, "the token endpoint"));
+                return Err(token_error(e, &scrub));
             }
         };
         self.store_tokens(store_id, name, &resp)?;
@@ -287,7 +308,7 @@ impl Keyward {
                     AuditAction::Logout,
                     name,
                     Outcome::Failed,
-                    Some(format!("tokens forgotten here, but revocation failed: {e}")),
+                    Some(format!("tokens forgotten here, but revocation failed: {}", e.audit_text())),
                 );
                 return Err(e);
             }
@@ -315,8 +336,15 @@ impl Keyward {
             return Ok(());
         }
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.json().await.unwrap_or_default();
-        let field = |k: &str| body.get(k).and_then(|v| v.as_str()).map(String::from);
+        if resp.status().is_redirection() {
+            let location = location(resp.headers());
+            return Err(HttpError::Redirected { what: what.into(), status, location }.into());
+        }
+        let (bytes, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), what).await?;
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let mut scrub = self.client_scrubber(store_id, name, profile)?;
+        scrub.add(token);
+        let field = |k: &str| body.get(k).and_then(|v| v.as_str()).map(|s| scrub.server_text(s));
         Err(FlowError::TokenEndpoint {
             error: field("error").unwrap_or_else(|| format!("HTTP {status}")),
             description: field("error_description"),

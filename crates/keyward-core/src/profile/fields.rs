@@ -138,7 +138,7 @@ const PRIVATE_KEY_JWT: &[FieldInfo] = &[
         "keyName",
         Text,
         true,
-        "The key pair that signs the assertion (keyward key new NAME --alg RS384|ES384, or keyward key import).",
+        "The key pair that signs the assertion: one generated or imported into Keyward (RS384 or ES384).",
     ),
     f("scopes", Scopes, false, "Space-separated scopes to request."),
     f("jku", Url, false, "Your JWKS URL, put in the assertion header; it must match what the provider has on file."),

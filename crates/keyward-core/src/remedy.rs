@@ -1,0 +1,55 @@
+//! What the user can do about an error, as data. The core never words a fix as a command: the CLI words a
+//! remedy as the command to run, the window as a button that does it (README, "Errors and remedies").
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// The one next step that fixes an error. Each edge words it for its people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[ts(export)]
+pub enum Remedy {
+    /// Sign in to the profile again in the browser.
+    LogIn { profile: String },
+    /// Get a new credential now instead of the cached one.
+    GetNewToken { profile: String },
+    /// Add a scope to the profile's scopes, then sign in again (the scope, when the API named it).
+    AddScope { profile: String, scope: Option<String> },
+    /// Change one field of the profile; for a secret field (`clientSecret`, `apiKey`, `password`), store
+    /// the right value.
+    EditField { profile: String, field: String },
+    /// Exchange a fresh SAML assertion from the IdP.
+    ExchangeAssertion { profile: String },
+    /// Create or import a key pair and name it in the profile's `keyName`.
+    ChooseKey { profile: String },
+    /// Pick one of the profiles that exist.
+    ListProfiles,
+    /// Pick one of the key pairs that exist.
+    ListKeys,
+    /// Unlock the OS keychain, then try again.
+    UnlockKeychain,
+    /// Start an OS keychain (a Secret Service on Linux), or, headless, opt in to secrets from the
+    /// environment.
+    StartKeychain,
+    /// Check the URL and the network, then try again.
+    CheckNetwork,
+}
+
+impl Remedy {
+    /// The profile the remedy acts on, if any.
+    pub fn profile(&self) -> Option<&str> {
+        match self {
+            Remedy::LogIn { profile }
+            | Remedy::GetNewToken { profile }
+            | Remedy::AddScope { profile, .. }
+            | Remedy::EditField { profile, .. }
+            | Remedy::ExchangeAssertion { profile }
+            | Remedy::ChooseKey { profile } => Some(profile),
+            Remedy::ListProfiles
+            | Remedy::ListKeys
+            | Remedy::UnlockKeychain
+            | Remedy::StartKeychain
+            | Remedy::CheckNetwork => None,
+        }
+    }
+}
