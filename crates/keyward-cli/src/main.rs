@@ -146,6 +146,9 @@ pub enum ApikeyCmd {
         /// bearer | header:NAME | query:NAME
         #[arg(long)]
         placement: Option<String>,
+        /// The API's base URL: the key is sent only to its site (and to the profile's apiHosts)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
 }
 
@@ -225,6 +228,9 @@ pub struct FieldArgs {
     pub resource: Option<String>,
     #[arg(long)]
     pub audience: Option<String>,
+    /// The API's base URL: Try a request starts there, and its site may receive the credential
+    #[arg(long, value_name = "URL")]
+    pub api_base_url: Option<String>,
     /// Any profile field: FIELD=VALUE (repeatable)
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     pub set: Vec<String>,

@@ -24,6 +24,9 @@ pub fn words(remedy: &Remedy) -> String {
             ),
             other => format!("change it: `keyward profile edit {profile} --set {other}=VALUE`"),
         },
+        Remedy::AllowHost { profile, host } => format!(
+            "if {host} is this profile's API, allow it: `keyward profile edit {profile} --set apiHosts=\"… {host}\"` (or set apiBaseUrl)"
+        ),
         Remedy::ExchangeAssertion { profile } => {
             format!("exchange a fresh assertion from your IdP: `keyward token {profile} --assertion FILE` (or - for standard input)")
         }

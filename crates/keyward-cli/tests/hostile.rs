@@ -37,7 +37,8 @@ fn a_token_endpoint_that_echoes_the_client_secret_never_shows_it() {
     let rig = Rig::start(&[]);
     let kw = Kw::new().with("KEYWARD_LOG", "trace");
     for auth in ["client-secret-basic", "client-secret-post"] {
-        for form in FORMS {
+        // A secret sent in the body has no Basic header to echo.
+        for form in FORMS.iter().filter(|f| !(**f == "basic" && auth == "client-secret-post")) {
             let name = format!("echo-{form}-{auth}");
             let url = format!("{}/__rig/echo/token/{form}", rig.api);
             kw.run_stdin(
@@ -70,7 +71,7 @@ fn a_token_endpoint_that_echoes_the_client_secret_never_shows_it() {
 fn an_api_that_echoes_the_credential_never_shows_it() {
     let rig = Rig::start(&[]);
     let kw = Kw::new().with("KEYWARD_LOG", "trace");
-    kw.run_stdin(&["apikey", "set", "echo-key", "--stdin"], CANARY).ok();
+    kw.run_stdin(&["apikey", "set", "echo-key", "--stdin", "--base-url", &rig.api], CANARY).ok();
     for form in FORMS.iter().filter(|f| **f != "basic") {
         let run = kw.run(&["call", "echo-key", "-i", &format!("{}/__rig/echo/api/{form}", rig.api)]);
         assert_eq!(run.code, 3, "a 400 is a refusal: {}", run.stderr);
@@ -124,7 +125,7 @@ fn a_huge_token_response_is_refused_with_bounded_memory_and_the_credential_kept(
         assert_eq!(kw.keychain(name, "clientSecret").as_deref(), Some("kw-huge-secret"), "the credential is kept");
     }
     // An API body is cut at 4 MiB and the rest never read.
-    kw.run_stdin(&["apikey", "set", "big", "--stdin"], "kw-huge-key").ok();
+    kw.run_stdin(&["apikey", "set", "big", "--stdin", "--base-url", &rig.api], "kw-huge-key").ok();
     let (run, peak) = peak_kib(&kw, &["call", "big", &format!("{}/__rig/huge/200", rig.api)]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.trim_end().len(), 4 << 20, "the first 4 MiB are shown");
@@ -154,7 +155,60 @@ fn a_token_endpoint_redirect_is_not_followed_and_says_where_it_pointed() {
 #[test]
 fn a_header_with_a_line_break_is_bad_input() {
     let kw = Kw::new();
-    kw.run_stdin(&["apikey", "set", "k", "--stdin"], "kw-header-key").ok();
+    kw.run_stdin(&["apikey", "set", "k", "--stdin", "--base-url", "http://127.0.0.1:9"], "kw-header-key").ok();
     kw.run(&["call", "k", "http://127.0.0.1:9/", "-H", "X-A: one\r\nX-B: two"])
         .fails(2, "holds a line break or another control character");
+}
+
+/// A one-request HTTP server on another loopback address, that tells what it received (if anything).
+fn listener_on(ip: &str) -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind((ip, 0)).unwrap();
+    let url = format!("http://{}/v1/whoami", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut buf = [0u8; 8192];
+            let n = conn.read(&mut buf).unwrap_or(0);
+            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
+            if tx.send(String::from_utf8_lossy(&buf[..n]).into_owned()).is_err() {
+                return;
+            }
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn a_credential_goes_only_to_the_hosts_of_its_profile() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.run_stdin(
+        &["profile", "add", "m2m", "--strategy", "client-credentials", "--url", &rig.token_endpoint]
+            .into_iter()
+            .chain(["--client-id", "cc-basic", "--scope", "read:users", "--client-secret-stdin"])
+            .collect::<Vec<_>>(),
+        "cc-basic-secret",
+    )
+    .ok();
+    // 127.0.0.2 is another host than the token endpoint's 127.0.0.1: nothing may be sent there.
+    let (elsewhere, received) = listener_on("127.0.0.2");
+    let run = kw.run(&["call", "m2m", &elsewhere]).fails(2, "sends its credential only to 127.0.0.1");
+    assert!(run.stderr.contains("127.0.0.2 is not one of them, so nothing was sent"), "{}", run.stderr);
+    assert!(run
+        .stderr
+        .contains("hint: if 127.0.0.2 is this profile's API, allow it: `keyward profile edit m2m --set apiHosts="));
+    assert!(
+        received.recv_timeout(std::time::Duration::from_millis(500)).is_err(),
+        "no connection reached the other host"
+    );
+    assert_eq!(rig.stats()["token_requests"]["client_credentials"], 0, "not even a token was fetched for it");
+    // The token endpoint's own site still works, and a host the user allows gets the credential.
+    kw.run(&["call", "m2m", &rig.whoami()]).ok();
+    kw.run(&["profile", "edit", "m2m", "--set", "apiHosts=127.0.0.2"]).ok();
+    kw.run(&["call", "m2m", &elsewhere]).ok();
+    let request = received.recv_timeout(std::time::Duration::from_secs(5)).expect("the allowed host got the request");
+    assert!(request.to_ascii_lowercase().contains("authorization: bearer "), "{request}");
+    kw.run(&["profile", "edit", "m2m", "--set", "apiHosts=https://x/"]).fails(2, "is not a host name");
 }

@@ -208,14 +208,25 @@ fn api_keys_in_every_placement_and_never_in_an_error() {
         ("q", "query:api_key", "api_key:query"),
         ("b", "bearer", "api_key:bearer"),
     ] {
-        kw.run_stdin(&["apikey", "set", name, "--stdin", "--placement", placement], "sk_live_full").ok();
+        kw.run_stdin(
+            &["apikey", "set", name, "--stdin", "--placement", placement, "--base-url", &rig.api],
+            "sk_live_full",
+        )
+        .ok();
         let who = whoami(&kw, &rig, name);
         assert_eq!((who["sub"].as_str(), who["via"].as_str()), (Some("apikey:billing"), Some(via)));
     }
-    kw.run_stdin(&["apikey", "set", "narrow", "--stdin", "--placement", "query:api_key"], "sk_live_narrow").ok();
+    let key = |name: &str, secret: &str| {
+        kw.run_stdin(
+            &["apikey", "set", name, "--stdin", "--placement", "query:api_key", "--base-url", &rig.api],
+            secret,
+        )
+        .ok()
+    };
+    key("narrow", "sk_live_narrow");
     let run = kw.run(&["call", "narrow", &rig.whoami()]).fails(3, "lacks the scope read:users");
     assert!(!run.stderr.contains("sk_live_narrow"), "a query-placed key stays out of errors and logs");
-    kw.run_stdin(&["apikey", "set", "revoked", "--stdin", "--placement", "query:api_key"], "sk_live_gone").ok();
+    key("revoked", "sk_live_gone");
     let run = kw.run(&["call", "revoked", &rig.whoami()]).fails(3, "INVALID_TOKEN");
     assert!(!run.stderr.contains("sk_live_gone") && !run.stdout.contains("sk_live_gone"));
     // Unreachable API with the key in the query: the network error must not print the URL.

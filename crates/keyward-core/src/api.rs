@@ -129,6 +129,7 @@ impl Keyward {
     /// in again, any 401) gets one new token and one retry.
     pub async fn call(&self, name: &str, req: &ApiRequest) -> Result<ApiResponse> {
         let profile = self.profile(name)?;
+        check_host(name, &profile, &req.url)?;
         let token = self.token(name, false).await?;
         let first = self.send_with(&profile, req, token.access_token.expose()).await?;
         let expired = first.status == 401
@@ -194,6 +195,22 @@ impl Keyward {
         let body = scrub.scrub(&String::from_utf8_lossy(&bytes));
         Ok(ApiResponse { status, headers, body, truncated })
     }
+}
+
+/// A credential goes only where it belongs: the request's host must be one of the profile's
+/// [`Profile::credential_hosts`]. Checked before a token is even fetched.
+fn check_host(name: &str, profile: &Profile, url: &str) -> Result<()> {
+    let url = crate::profile::check_endpoint_url("url", url)?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let rules = profile.credential_hosts();
+    if rules.iter().any(|r| r.matches(&host)) {
+        return Ok(());
+    }
+    let allowed = match rules.len() {
+        0 => "the hosts named in its apiHosts or apiBaseUrl (none yet)".to_string(),
+        _ => rules.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", "),
+    };
+    Err(FlowError::HostNotBound { profile: name.into(), host: host.trim_matches(['[', ']']).into(), allowed }.into())
 }
 
 /// Extra request headers, checked before anything is sent: a bad name or a value with a line break is the

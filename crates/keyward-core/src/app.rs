@@ -213,10 +213,19 @@ impl Keyward {
 
     /// Store a provider-issued API key for profile `name`: an `api-key` profile, created when missing;
     /// other settings kept.
-    pub fn set_api_key(&self, name: &str, key: Secret, placement: Option<&str>) -> Result<ProfileView> {
+    pub fn set_api_key(
+        &self,
+        name: &str,
+        key: Secret,
+        placement: Option<&str>,
+        api_base_url: Option<&str>,
+    ) -> Result<ProfileView> {
         let mut sets = Vec::new();
         if let Some(p) = placement {
             sets.push(("apiKeyPlacement".to_string(), p.to_string()));
+        }
+        if let Some(u) = api_base_url {
+            sets.push(("apiBaseUrl".to_string(), u.to_string()));
         }
         let exists = self.config.load()?.profiles.contains_key(name);
         if exists {

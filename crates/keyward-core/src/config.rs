@@ -216,7 +216,15 @@ impl ConfigStore {
         if found > CONFIG_VERSION {
             return Err(ConfigError::TooNew { path, found });
         }
-        serde_json::from_value(raw).map_err(|e| ConfigError::Corrupt { path, reason: e.to_string() })
+        let config: Config = serde_json::from_value(raw)
+            .map_err(|e| ConfigError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+        for (name, profile) in &config.profiles {
+            profile.check_values().map_err(|e| ConfigError::Corrupt {
+                path: path.clone(),
+                reason: format!("profile {name:?}, field {e}"),
+            })?;
+        }
+        Ok(config)
     }
 
     /// Read, change and write the config under the config lock, so that concurrent writers (the app and the

@@ -20,6 +20,8 @@ pub enum Remedy {
     EditField { profile: String, field: String },
     /// Exchange a fresh SAML assertion from the IdP.
     ExchangeAssertion { profile: String },
+    /// Let the profile's credential go to this host too (its `apiHosts`), then send again.
+    AllowHost { profile: String, host: String },
     /// Create or import a key pair and name it in the profile's `keyName`.
     ChooseKey { profile: String },
     /// Pick one of the profiles that exist.
@@ -43,6 +45,7 @@ impl Remedy {
             | Remedy::GetNewToken { profile }
             | Remedy::AddScope { profile, .. }
             | Remedy::EditField { profile, .. }
+            | Remedy::AllowHost { profile, .. }
             | Remedy::ExchangeAssertion { profile }
             | Remedy::ChooseKey { profile } => Some(profile),
             Remedy::ListProfiles

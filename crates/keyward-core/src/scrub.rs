@@ -61,7 +61,8 @@ impl Scrubber {
         }
     }
 
-    /// Mask `secret`: raw, percent-encoded (form and RFC 3986 style), JSON-escaped, and base64 of itself.
+    /// Mask `secret`: raw, percent-encoded (form and RFC 3986 style), JSON-escaped (once and twice), and
+    /// base64 of itself.
     pub fn add(&mut self, secret: &Secret) {
         let raw = secret.expose();
         if raw.len() < MIN_SECRET {
@@ -71,7 +72,9 @@ impl Scrubber {
         for p in percent(raw) {
             self.push(p);
         }
+        // JSON-escaped, and escaped twice: a JSON body quoting a message that quoted the secret.
         self.push(json_escaped(raw));
+        self.push(json_escaped(&json_escaped(raw)));
         self.push(STANDARD.encode(raw));
         self.push(URL_SAFE_NO_PAD.encode(raw));
     }

@@ -3,4 +3,4 @@
 /**
  * The kind of value a field takes.
  */
-export type FieldType = "text" | "url" | "port" | "number" | "bool" | "scopes" | "choice" | "placement" | "map" | "secret";
+export type FieldType = "text" | "url" | "port" | "number" | "bool" | "scopes" | "choice" | "placement" | "map" | "hosts" | "secret";

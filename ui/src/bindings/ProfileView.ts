@@ -27,4 +27,13 @@ refreshUrl?: string | null,
 /**
  * session's logout endpoint.
  */
-logoutUrl?: string | null, clientId?: string | null, clientAuth?: string | null, scopes?: string | null, audience?: string | null, resource?: string | null, redirectPort?: number | null, redirectHost?: RedirectHost | null, authorizeParams?: { [key in string]: string }, grantType?: string | null, grantTypeName?: string | null, clientIdName?: string | null, clientSecretName?: string | null, refreshTokenName?: string | null, accessTokenName?: string | null, expiresFieldName?: string | null, refreshGrantType?: string | null, contentType?: string | null, noBasic?: boolean | null, basicNoForm?: boolean | null, customFieldName?: string | null, customFieldValue?: string | null, defaultExpirationSeconds?: number | null, keyName?: string | null, jku?: string | null, assertionAudience?: string | null, apiKeyPlacement?: string | null, email?: string | null, spEntityId?: string | null, acsUrl?: string | null, nameIdFormat?: string | null, };
+logoutUrl?: string | null, clientId?: string | null, clientAuth?: string | null, scopes?: string | null, audience?: string | null, resource?: string | null, redirectPort?: number | null, redirectHost?: RedirectHost | null, authorizeParams?: { [key in string]: string }, grantType?: string | null, grantTypeName?: string | null, clientIdName?: string | null, clientSecretName?: string | null, refreshTokenName?: string | null, accessTokenName?: string | null, expiresFieldName?: string | null, refreshGrantType?: string | null, contentType?: string | null, noBasic?: boolean | null, basicNoForm?: boolean | null, customFieldName?: string | null, customFieldValue?: string | null, defaultExpirationSeconds?: number | null, keyName?: string | null, jku?: string | null, assertionAudience?: string | null, apiKeyPlacement?: string | null, email?: string | null, 
+/**
+ * The API's base URL: "Try a request" starts from it, and its site may receive the credential.
+ */
+apiBaseUrl?: string | null, 
+/**
+ * More hosts (besides the sites of the issuer, token URL and API base URL) that may receive the
+ * credential, space-separated; `.example.com` allows its subdomains too.
+ */
+apiHosts?: string | null, spEntityId?: string | null, acsUrl?: string | null, nameIdFormat?: string | null, };

@@ -3,4 +3,4 @@
 /**
  * The one next step that fixes an error. Each edge words it for its people.
  */
-export type Remedy = { "kind": "logIn", profile: string, } | { "kind": "getNewToken", profile: string, } | { "kind": "addScope", profile: string, scope: string | null, } | { "kind": "editField", profile: string, field: string, } | { "kind": "exchangeAssertion", profile: string, } | { "kind": "chooseKey", profile: string, } | { "kind": "listProfiles" } | { "kind": "listKeys" } | { "kind": "unlockKeychain" } | { "kind": "startKeychain" } | { "kind": "checkNetwork" };
+export type Remedy = { "kind": "logIn", profile: string, } | { "kind": "getNewToken", profile: string, } | { "kind": "addScope", profile: string, scope: string | null, } | { "kind": "editField", profile: string, field: string, } | { "kind": "exchangeAssertion", profile: string, } | { "kind": "allowHost", profile: string, host: string, } | { "kind": "chooseKey", profile: string, } | { "kind": "listProfiles" } | { "kind": "listKeys" } | { "kind": "unlockKeychain" } | { "kind": "startKeychain" } | { "kind": "checkNetwork" };

@@ -11,6 +11,7 @@ const PLACEHOLDERS: Partial<Record<FieldInfo["type"], string>> = {
   scopes: "openid offline_access read:users",
   placement: "bearer · header:X-API-Key · query:api_key",
   port: "any free port",
+  hosts: "api.example.com .example.net",
   number: "seconds",
   map: "prompt=consent\nlogin_hint=alice@example.com",
 };

@@ -15,6 +15,8 @@ export interface Fixes {
   onAddScope?: (scope: string) => void;
   /** "Edit client secret", "Edit scopes"…: open the profile's form at that field. */
   onEditField?: (field: string) => void;
+  /** "Allow HOST": the profile's credential may go to this host too. */
+  onAllowHost?: (host: string) => void;
   /** "Try again". */
   onRetry?: () => void;
 }
@@ -33,6 +35,10 @@ function handler(error: AppError, fix: FixKind, fixes: Fixes): (() => void) | un
     case "editField": {
       const field = remedy?.kind === "editField" ? remedy.field : "scopes";
       return fixes.onEditField ? () => fixes.onEditField?.(field) : undefined;
+    }
+    case "allowHost": {
+      const host = remedy?.kind === "allowHost" ? remedy.host : null;
+      return host && fixes.onAllowHost ? () => fixes.onAllowHost?.(host) : undefined;
     }
     case "retry":
       return fixes.onRetry;

@@ -10,10 +10,11 @@ import { useAction } from "../lib/use-async";
 import { HttpView } from "./HttpView";
 import { ErrorNotice, type Fixes } from "./Notice";
 
-export function TryRequest({ name, fixes }: { name: string; fixes: Fixes }) {
+export function TryRequest({ name, baseUrl, fixes }: { name: string; baseUrl?: string | null | undefined; fixes: Fixes }) {
   const platform = usePlatform();
   const [method, setMethod] = useRemembered(`try.${name}.method`, "GET");
-  const [url, setUrl] = useRemembered(`try.${name}.url`, "");
+  // The profile's API base URL is where a first request starts.
+  const [url, setUrl] = useRemembered(`try.${name}.url`, baseUrl ?? "");
   const [headersText, setHeadersText] = useState("");
   const [body, setBody] = useState("");
   const [took, setTook] = useState<number | null>(null);

@@ -54,7 +54,7 @@ export function errorAdvice(code: ErrorCode, context: "list" | "action" = "actio
 }
 
 /** What a remedy's button does; the page that shows the notice supplies the handler. */
-export type FixKind = "logIn" | "getNewToken" | "addScope" | "editField" | "retry";
+export type FixKind = "logIn" | "getNewToken" | "addScope" | "editField" | "allowHost" | "retry";
 
 /** A remedy in the window: the hint, and a button (`fix`) or a link (`href`) that carries it out. */
 export interface RemedyView {
@@ -87,6 +87,12 @@ export function remedyView(remedy: Remedy): RemedyView {
       const what = SECRET_NAMES[remedy.field] ?? remedy.field;
       return { hint: `Check the profile's ${what}.`, label: `Edit ${what}`, fix: "editField" };
     }
+    case "allowHost":
+      return {
+        hint: `Nothing was sent. If ${remedy.host} is this profile's API, allow it to receive the credential, then send again.`,
+        label: `Allow ${remedy.host}`,
+        fix: "allowHost",
+      };
     case "exchangeAssertion":
       return { hint: "Paste a fresh signed assertion from your IdP below.", label: "Go to the profile", href: href({ page: "profile", name: remedy.profile }) };
     case "chooseKey":

@@ -216,6 +216,30 @@ describe("Try a request", () => {
     await waitFor(() => expect(document.activeElement?.id).toBe("field-clientSecret"));
   });
 
+  it("starts from the profile's API base URL", async () => {
+    renderAt("#/profiles/demo", { profiles: [fakeProfile("demo", { apiBaseUrl: "http://127.0.0.1:47811/v1/whoami" })] });
+    expect(((await screen.findByLabelText("Request URL")) as HTMLInputElement).value).toBe("http://127.0.0.1:47811/v1/whoami");
+  });
+
+  it("a host the profile is not for gets nothing, and one click allows it", async () => {
+    const { user, fake } = renderAt("#/profiles/github", { profiles: [fakeSignedIn("github", "alice", 3600)] });
+    fake.failNext("callApi", {
+      code: "badInput",
+      message: "profile github sends its credential only to example.com and its subdomains; evil.test is not one of them, so nothing was sent",
+      remedy: { kind: "allowHost", profile: "github", host: "evil.test" },
+    });
+    await user.type(await screen.findByLabelText("Request URL"), "https://evil.test/steal");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Nothing was sent.");
+    await user.click(within(alert).getByRole("button", { name: "Allow evil.test" }));
+    await waitFor(() => expect(fake.callsTo("editProfile").length).toBe(1));
+    const [form] = fake.callsTo("editProfile")[0] as [{ fields: Record<string, string> }];
+    expect(form.fields.apiHosts).toBe("evil.test");
+    expect((await screen.findByRole("status")).textContent).toContain("evil.test may now receive this profile's credential");
+  });
+
   it("a network failure says the server could not be reached", async () => {
     const { user, fake } = renderAt("#/profiles/github", { profiles: [fakeSignedIn("github", "alice", 3600)] });
     fake.failNext("callApi", {

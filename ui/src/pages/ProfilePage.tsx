@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CredentialPanel } from "../components/CredentialPanel";
 import { DryRunCard } from "../components/DryRunCard";
 import { ErrorState } from "../components/ErrorState";
-import { ErrorNotice, type Fixes } from "../components/Notice";
+import { ErrorNotice, SuccessNotice, type Fixes } from "../components/Notice";
 import { SpSettings } from "../components/SamlCard";
 import { SecretsCard } from "../components/SecretsCard";
 import { SettingsList } from "../components/SettingsList";
@@ -50,6 +50,7 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const [removing, setRemoving] = useState(false);
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [loginRequest, setLoginRequest] = useState(0);
+  const [allowed, setAllowed] = useState<string | null>(null);
 
   /** "Add SCOPE and log in": the scope joins the profile's scopes, then a new sign-in asks for it. */
   async function addScope(scope: string) {
@@ -66,7 +67,23 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
       setActionError(toAppError(reason));
     }
   }
+  /** "Allow HOST": the host joins the profile's apiHosts, so the credential may be sent there. */
+  async function allowHost(host: string) {
+    if (!strategy) return;
+    setActionError(null);
+    const form = formFromProfile(profile, strategy);
+    const hosts = (form.fields.apiHosts ?? "").split(/\s+/).filter(Boolean);
+    if (!hosts.includes(host)) form.fields.apiHosts = [...hosts, host].join(" ");
+    try {
+      await platform.editProfile(toProfileForm(form, profile));
+      setAllowed(host);
+      onChanged();
+    } catch (reason) {
+      setActionError(toAppError(reason));
+    }
+  }
   const fixes: Fixes = {
+    onAllowHost: (host) => void allowHost(host),
     onEditField: (field) => navigate({ page: "edit", name: profile.name, field }),
     onAddScope: (scope) => void addScope(scope),
   };
@@ -112,7 +129,12 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
             <h2 id="try-title">Try a request</h2>
             <span className="muted">Sent from Keyward with this credential</span>
           </div>
-          <TryRequest name={profile.name} fixes={fixes} />
+          {allowed && (
+            <SuccessNotice>
+              {allowed} may now receive this profile&apos;s credential. Send the request again.
+            </SuccessNotice>
+          )}
+          <TryRequest name={profile.name} baseUrl={profile.apiBaseUrl} fixes={fixes} />
         </section>
 
         {(kind === "machine" || kind === "password") && (

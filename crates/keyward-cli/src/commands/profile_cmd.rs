@@ -112,6 +112,7 @@ fn field_sets(f: &FieldArgs) -> Result<Vec<(String, String)>> {
         ("clientAuth", &f.auth),
         ("keyName", &f.key),
         ("email", &f.email),
+        ("apiBaseUrl", &f.api_base_url),
     ] {
         if let Some(v) = value {
             sets.push((name.to_string(), v.clone()));

@@ -69,6 +69,10 @@ pub enum FlowError {
     Discovery { url: String, reason: String },
     #[error("profile {profile:?} uses the {strategy} strategy, which has no {operation}")]
     WrongStrategy { profile: String, strategy: &'static str, operation: &'static str },
+    #[error(
+        "profile {profile} sends its credential only to {allowed}; {host} is not one of them, so nothing was sent"
+    )]
+    HostNotBound { profile: String, host: String, allowed: String },
     /// An API's error answer, named for what it means (seed 000's codes, RFC 6750's challenge).
     #[error("the API answered {status} {code}: {meaning}")]
     Api { status: u16, code: String, meaning: String, error_code: ErrorCode, remedy: Option<crate::Remedy> },
@@ -116,9 +120,10 @@ impl FlowError {
             | FlowError::NotLoggedIn { .. }
             | FlowError::NeedAssertion { .. } => ErrorCode::Waiting,
             FlowError::Missing { .. } => ErrorCode::BadInput,
-            FlowError::Bind { .. } | FlowError::Discovery { .. } | FlowError::WrongStrategy { .. } => {
-                ErrorCode::BadInput
-            }
+            FlowError::Bind { .. }
+            | FlowError::Discovery { .. }
+            | FlowError::WrongStrategy { .. }
+            | FlowError::HostNotBound { .. } => ErrorCode::BadInput,
             FlowError::Api { error_code, .. } => *error_code,
         }
     }
@@ -132,6 +137,9 @@ impl FlowError {
             | FlowError::NotLoggedIn { profile } => Some(Remedy::LogIn { profile: profile.clone() }),
             FlowError::NeedAssertion { profile } => Some(Remedy::ExchangeAssertion { profile: profile.clone() }),
             FlowError::Missing { remedy, .. } => Some(remedy.clone()),
+            FlowError::HostNotBound { profile, host, .. } => {
+                Some(Remedy::AllowHost { profile: profile.clone(), host: host.clone() })
+            }
             FlowError::Api { remedy, .. } => remedy.clone(),
             _ => None,
         }

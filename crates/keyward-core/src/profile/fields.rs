@@ -22,6 +22,8 @@ pub enum FieldType {
     /// `header:NAME`, `query:NAME` or `bearer`.
     Placement,
     Map,
+    /// Host names, space-separated (`.example.com` for a domain and its subdomains).
+    Hosts,
     /// Stored in the keychain; never part of the profile's settings.
     Secret,
 }
@@ -72,6 +74,11 @@ impl FieldInfo {
                 serde_json::json!(value)
             }
             FieldType::Scopes => serde_json::json!(value.split_whitespace().collect::<Vec<_>>().join(" ")),
+            FieldType::Hosts => {
+                let hosts = value.split([' ', ',']).filter(|h| !h.is_empty()).collect::<Vec<_>>().join(" ");
+                super::check_hosts(self.name, &hosts)?;
+                serde_json::json!(hosts)
+            }
             FieldType::Url => {
                 super::check_endpoint_url(self.name, value)?;
                 serde_json::json!(value)
@@ -210,7 +217,24 @@ const SESSION: &[FieldInfo] = &[
     f("logoutUrl", Url, false, "The logout endpoint that ends the session."),
 ];
 
+/// The fields every strategy has: where its API is, and where its credential may go.
+const API: &[FieldInfo] = &[
+    f("apiBaseUrl", Url, false, "The API's base URL, e.g. https://api.example.com/v1: Try a request starts from it, and its site may receive the credential."),
+    f("apiHosts", Hosts, false, "More hosts that may receive this credential, besides the sites of this profile's URLs, e.g. api.example.net, or .example.net with its subdomains."),
+];
+
+/// Each strategy's own fields followed by the [`API`] fields, built once.
+static FIELDS: std::sync::LazyLock<Vec<Vec<FieldInfo>>> = std::sync::LazyLock::new(|| {
+    Strategy::ALL.iter().map(|&s| own_fields(s).iter().chain(API).cloned().collect()).collect()
+});
+
+/// A strategy's fields, in the order forms show them.
 pub fn fields_of(strategy: Strategy) -> &'static [FieldInfo] {
+    let i = Strategy::ALL.iter().position(|&s| s == strategy).expect("every strategy is in ALL");
+    &FIELDS[i]
+}
+
+fn own_fields(strategy: Strategy) -> &'static [FieldInfo] {
     match strategy {
         Strategy::Pkce => PKCE,
         Strategy::ClientCredentials => CLIENT_CREDENTIALS,

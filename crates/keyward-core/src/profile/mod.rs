@@ -215,6 +215,14 @@ pub struct Profile {
     // jwt-login, session
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    // Every strategy: where the API is, and where its credential may go.
+    /// The API's base URL: "Try a request" starts from it, and its site may receive the credential.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base_url: Option<String>,
+    /// More hosts (besides the sites of the issuer, token URL and API base URL) that may receive the
+    /// credential, space-separated; `.example.com` allows its subdomains too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_hosts: Option<String>,
     // saml-bearer: the SP settings to hand the IdP admin
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
@@ -245,7 +253,17 @@ impl Profile {
             return Ok(());
         }
         if field == "strategy" {
-            self.strategy = Strategy::parse(value)?;
+            let strategy = Strategy::parse(value)?;
+            if strategy != self.strategy {
+                // Settings of the old strategy mean nothing to the new one: they are not kept.
+                let known = fields_of(strategy);
+                let mut doc = serde_json::to_value(&*self).expect("a profile serialises");
+                if let Some(map) = doc.as_object_mut() {
+                    map.retain(|k, _| known.iter().any(|f| f.name == k.as_str()));
+                    map.insert("strategy".into(), serde_json::json!(strategy));
+                }
+                *self = serde_json::from_value(doc).expect("a subset of a profile is a profile");
+            }
             return Ok(());
         }
         let field = if field == "scope" { "scopes" } else { field };
@@ -294,9 +312,24 @@ impl Profile {
             ("refreshUrl", &self.refresh_url),
             ("logoutUrl", &self.logout_url),
             ("jku", &self.jku),
+            ("apiBaseUrl", &self.api_base_url),
         ] {
             if let Some(u) = value {
                 check_endpoint_url(name, u)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Check the values read from a config file: each must be one its field accepts, so that a bad
+    /// `clientAuth` is an error naming the field, never a silent default.
+    pub fn check_values(&self) -> Result<(), ConfigError> {
+        for info in fields_of(self.strategy) {
+            if matches!(info.kind, FieldType::Map | FieldType::Secret) {
+                continue;
+            }
+            if let Some(value) = self.get(info.name) {
+                info.parse(&value)?;
             }
         }
         Ok(())
@@ -325,6 +358,28 @@ impl Profile {
         self.api_key_placement.as_deref().and_then(ApiKeyPlacement::parse).unwrap_or(ApiKeyPlacement::Bearer)
     }
 
+    /// The hosts this profile's credential may be sent to: the sites (registrable domains, so
+    /// `api.example.com` for an issuer `auth.example.com`) of its issuer, token, authorize and API base
+    /// URLs, and the hosts named in `apiHosts`. Loopback and IP hosts match exactly, any port.
+    pub fn credential_hosts(&self) -> Vec<HostRule> {
+        let mut rules = Vec::new();
+        for u in [&self.api_base_url, &self.issuer, &self.url, &self.authorize_url, &self.refresh_url] {
+            if let Some(host) =
+                u.as_deref().and_then(|u| Url::parse(u).ok()).and_then(|u| u.host_str().map(String::from))
+            {
+                rules.push(HostRule::site_of(&host));
+            }
+        }
+        for entry in self.api_hosts.iter().flat_map(|h| h.split_whitespace()) {
+            rules.push(match entry.strip_prefix('.').or_else(|| entry.strip_prefix("*.")) {
+                Some(domain) => HostRule::Domain(domain.to_ascii_lowercase()),
+                None => HostRule::Exact(entry.to_ascii_lowercase()),
+            });
+        }
+        rules.dedup();
+        rules
+    }
+
     /// The secrets this profile's strategy can hold, in the order forms show them.
     pub fn secret_fields(&self) -> &'static [SecretField] {
         match self.strategy {
@@ -336,6 +391,63 @@ impl Profile {
             Strategy::JwtLogin | Strategy::Session => &[SecretField::Password],
         }
     }
+}
+
+/// Where a credential may go: one host, or a domain and its subdomains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostRule {
+    Exact(String),
+    Domain(String),
+}
+
+impl HostRule {
+    /// The site of `host`: its registrable domain and subdomains, or the host itself for an IP address,
+    /// `localhost` or a name without a public suffix.
+    pub fn site_of(host: &str) -> Self {
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        if host.parse::<std::net::IpAddr>().is_ok() {
+            return HostRule::Exact(host);
+        }
+        match psl::domain_str(&host) {
+            Some(site) if site.contains('.') => HostRule::Domain(site.to_string()),
+            _ => HostRule::Exact(host),
+        }
+    }
+
+    pub fn matches(&self, host: &str) -> bool {
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        match self {
+            HostRule::Exact(h) => host == *h,
+            HostRule::Domain(d) => host == *d || host.ends_with(&format!(".{d}")),
+        }
+    }
+}
+
+impl std::fmt::Display for HostRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HostRule::Exact(h) => f.write_str(h),
+            HostRule::Domain(d) => write!(f, "{d} and its subdomains"),
+        }
+    }
+}
+
+/// A space-separated list of host names or IP addresses (`.example.com` for a domain and its subdomains).
+pub(crate) fn check_hosts(field: &str, value: &str) -> Result<(), ConfigError> {
+    for entry in value.split_whitespace() {
+        let name = entry.strip_prefix("*.").or_else(|| entry.strip_prefix('.')).unwrap_or(entry);
+        let plain = name.trim_start_matches('[').trim_end_matches(']');
+        if name.is_empty()
+            || name.contains(['/', ':', '@']) && plain.parse::<std::net::Ipv6Addr>().is_err()
+            || url::Host::parse(plain).is_err() && plain.parse::<std::net::Ipv6Addr>().is_err()
+        {
+            return Err(ConfigError::bad_field(
+                field,
+                &format!("{entry:?} is not a host name; give names such as api.example.com or .example.com, without scheme, port or path"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An endpoint must be https, or http on a loopback address (local development, the test rig).

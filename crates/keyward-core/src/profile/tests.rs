@@ -78,3 +78,25 @@ fn api_key_placements() {
         assert!(p.set("apiKeyPlacement", bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn a_credential_goes_to_the_sites_of_its_urls_and_the_hosts_it_names() {
+    let mut p = Profile::new(Strategy::ClientCredentials);
+    p.set("url", "https://auth.example.com/oauth/token").unwrap();
+    let allowed = |p: &Profile, host: &str| p.credential_hosts().iter().any(|r| r.matches(host));
+    assert!(allowed(&p, "auth.example.com"));
+    assert!(allowed(&p, "api.example.com"), "the same site");
+    assert!(!allowed(&p, "example.com.evil.net") && !allowed(&p, "evil.net") && !allowed(&p, "notexample.com"));
+    p.set("url", "https://auth.example.co.uk/token").unwrap();
+    assert!(allowed(&p, "api.example.co.uk"));
+    assert!(!allowed(&p, "other.co.uk"), "a public suffix is not a site");
+    p.set("url", "http://127.0.0.1:4000/token").unwrap();
+    assert!(allowed(&p, "127.0.0.1") && !allowed(&p, "127.0.0.2") && !allowed(&p, "localhost"));
+    p.set("apiHosts", "api.partner.net, .cdn.example.org").unwrap();
+    assert_eq!(p.api_hosts.as_deref(), Some("api.partner.net .cdn.example.org"));
+    assert!(allowed(&p, "api.partner.net") && !allowed(&p, "www.partner.net"));
+    assert!(allowed(&p, "eu.cdn.example.org") && allowed(&p, "cdn.example.org"));
+    for bad in ["https://x.example", "x.example/path", "a b:c"] {
+        assert!(p.set("apiHosts", bad).is_err(), "{bad}");
+    }
+}
