@@ -221,3 +221,24 @@ fn headless_secrets_from_the_environment_only_by_opt_in_and_with_no_dbus() {
         .fails(5, "read-only: set KEYWARD_SECRET_CI_API_KEY instead");
     assert!(!kw.read("config.json").contains("sk_env_canary"), "nothing written to disk");
 }
+
+#[test]
+fn oversized_input_is_refused_with_its_cap_named() {
+    let kw = Kw::new();
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.json");
+    std::fs::write(
+        &huge,
+        format!("{{\"url\": \"https://a.example/token\", \"clientId\": \"{}\"}}", "c".repeat(3 << 20)),
+    )
+    .unwrap();
+    kw.run(&["profile", "add", "huge", "--from", huge.to_str().unwrap()]).fails(2, "larger than 1024 KiB");
+    let long = dir.path().join("long.json");
+    std::fs::write(&long, format!("{{\"url\": \"https://a.example/token\", \"clientId\": \"{}\"}}", "c".repeat(5000)))
+        .unwrap();
+    kw.run(&["profile", "add", "long", "--from", long.to_str().unwrap()]).fails(2, "clientId: longer than 4 KiB");
+    assert!(
+        !kw.home.path().join("config.json").exists() || !kw.read("config.json").contains("ccccc"),
+        "nothing stored"
+    );
+}

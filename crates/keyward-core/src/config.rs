@@ -36,6 +36,8 @@ pub enum ConfigError {
     TooNew { path: PathBuf, found: u32 },
     #[error("could not {action} {path}: {source}")]
     Io { action: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("the config file would grow past {} MiB with this change, so it was not made; remove profiles you no longer use", .0 >> 20)]
+    TooLarge(u64),
     #[error(
         "timed out waiting for the lock {0}; another Keyward process holds it (remove the file if none is running)"
     )]
@@ -64,7 +66,8 @@ impl ConfigError {
             | ConfigError::UnknownField { .. }
             | ConfigError::BadField { .. }
             | ConfigError::Corrupt { .. }
-            | ConfigError::TooNew { .. } => ErrorCode::BadInput,
+            | ConfigError::TooNew { .. }
+            | ConfigError::TooLarge(_) => ErrorCode::BadInput,
             ConfigError::Io { .. } | ConfigError::LockTimeout(_) => ErrorCode::Internal,
         }
     }
@@ -206,7 +209,10 @@ impl ConfigStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::fresh()),
             Err(e) => return Err(io("read", &path)(e)),
             Ok(m) if m.len() > MAX_CONFIG_BYTES => {
-                return Err(ConfigError::Corrupt { path, reason: "larger than 4 MiB".into() })
+                return Err(ConfigError::Corrupt {
+                    path,
+                    reason: format!("larger than {} MiB", MAX_CONFIG_BYTES >> 20),
+                })
             }
             Ok(_) => fs::read_to_string(&path).map_err(io("read", &path))?,
         };
@@ -244,6 +250,9 @@ impl ConfigStore {
         let tmp = self.home.dir().join(format!(".config.json.{}.tmp", std::process::id()));
         let mut text = serde_json::to_string_pretty(config).expect("config serialises");
         text.push('\n');
+        if text.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::TooLarge(MAX_CONFIG_BYTES));
+        }
         let mut opts = OpenOptions::new();
         opts.write(true).create(true).truncate(true);
         #[cfg(unix)]
@@ -300,6 +309,23 @@ mod tests {
         assert_eq!(fs::read_to_string(home.config_file()).unwrap(), "{not json");
         fs::write(home.config_file(), r#"{"version": 99, "storeId": "x"}"#).unwrap();
         assert!(matches!(store.load(), Err(ConfigError::TooNew { found: 99, .. })));
+    }
+
+    #[test]
+    fn a_write_past_the_file_cap_is_refused_and_loses_nothing() {
+        let store = ConfigStore::new(temp_home());
+        let mut p = Profile::new(Strategy::Pkce);
+        p.set("clientId", &"c".repeat(4000)).unwrap();
+        let err = store.update(|c| {
+            for i in 0..2000 {
+                c.profiles.insert(format!("p{i}"), p.clone());
+            }
+            Ok(())
+        });
+        assert!(matches!(err, Err(ConfigError::TooLarge(_))), "{err:?}");
+        assert!(err.unwrap_err().to_string().contains("past 4 MiB"));
+        assert!(store.load().unwrap().profiles.is_empty(), "nothing was written");
+        assert!(p.set("clientId", &"c".repeat(5000)).unwrap_err().to_string().contains("longer than 4 KiB"));
     }
 
     #[cfg(unix)]

@@ -46,6 +46,7 @@ impl FieldInfo {
     /// The JSON value of this field from its text form.
     pub(super) fn parse(&self, value: &str) -> Result<serde_json::Value, ConfigError> {
         let bad = |what: &str| ConfigError::bad_field(self.name, what);
+        check_length(self.name, value)?;
         Ok(match self.kind {
             FieldType::Port => {
                 serde_json::json!(value
@@ -86,6 +87,20 @@ impl FieldInfo {
             FieldType::Text | FieldType::Map | FieldType::Secret => serde_json::json!(value),
         })
     }
+}
+
+/// The longest value a profile field takes: URLs, names and scopes are far shorter, and the config file
+/// must stay small enough to read on every command.
+pub const MAX_FIELD: usize = 4096;
+
+pub(super) fn check_length(field: &str, value: &str) -> Result<(), ConfigError> {
+    if value.len() > MAX_FIELD {
+        return Err(ConfigError::bad_field(
+            field,
+            &format!("longer than {} KiB; no setting is that long", MAX_FIELD / 1024),
+        ));
+    }
+    Ok(())
 }
 
 /// A strategy, described for people.

@@ -246,6 +246,11 @@ impl Profile {
             if param.is_empty() {
                 return Err(ConfigError::bad_field(field, "name the parameter: authorizeParams.prompt=consent"));
             }
+            fields::check_length(field, param)?;
+            fields::check_length(field, value)?;
+            if self.authorize_params.len() >= 32 && !self.authorize_params.contains_key(param) {
+                return Err(ConfigError::bad_field(field, "at most 32 extra authorize parameters"));
+            }
             match value {
                 "" => self.authorize_params.remove(param),
                 v => self.authorize_params.insert(param.to_string(), v.to_string()),
