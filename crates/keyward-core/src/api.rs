@@ -8,8 +8,9 @@ use crate::error::{ErrorCode, Result};
 use crate::http::HttpError;
 use crate::http::{read_capped, Cap};
 use crate::oauth::{truncate, FlowError};
-use crate::profile::{ApiKeyPlacement, Profile, Strategy};
+use crate::profile::{ApiKeyPlacement, Profile};
 use crate::scrub::{Scrubber, SERVER_TEXT_MAX};
+use crate::strategies::{Obtains, Rides};
 use crate::Remedy;
 
 /// Response bodies larger than this are cut, and the rest is never read (the UI and terminals show text,
@@ -132,12 +133,13 @@ impl Keyward {
         check_host(name, &profile, &req.url)?;
         let token = self.token(name, false).await?;
         let first = self.send_with(&profile, req, token.access_token.expose()).await?;
+        let d = crate::strategies::def(profile.strategy);
         let expired = first.status == 401
-            && (matches!(profile.strategy, Strategy::Session | Strategy::JwtLogin)
+            && (d.retry_on_401
                 || first.problem(name).is_some_and(
                     |p| matches!(&p, FlowError::Api { code, .. } if code.eq_ignore_ascii_case("TOKEN_EXPIRED")),
                 ));
-        if !expired || profile.strategy == Strategy::ApiKey {
+        if !expired || d.obtains == Obtains::Stored {
             return Ok(first);
         }
         tracing::info!(profile = name, "the API says the credential expired: getting a new one and retrying once");
@@ -146,14 +148,14 @@ impl Keyward {
     }
 
     async fn send_with(&self, profile: &Profile, req: &ApiRequest, credential: &str) -> Result<ApiResponse> {
-        let cred = match profile.strategy {
-            Strategy::ApiKey => match profile.api_key_placement() {
+        let cred = match crate::strategies::def(profile.strategy).rides {
+            Rides::ApiKeyPlacement => match profile.api_key_placement() {
                 ApiKeyPlacement::Bearer => Credential::Bearer(credential),
                 ApiKeyPlacement::Header(h) => return self.send(req, Credential::Header(&h, credential)).await,
                 ApiKeyPlacement::Query(q) => return self.send(req, Credential::Query(&q, credential)).await,
             },
-            Strategy::Session => Credential::Cookie(credential),
-            _ => Credential::Bearer(credential),
+            Rides::Cookie => Credential::Cookie(credential),
+            Rides::Bearer => Credential::Bearer(credential),
         };
         self.send(req, cred).await
     }

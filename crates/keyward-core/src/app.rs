@@ -1,26 +1,33 @@
-//! `Keyward`: the one entry point the CLI and the desktop shell call. It owns the config store, the
-//! keychain, the HTTP client, the clock and the audit log; the operations live in their own modules.
+//! `Keyward`: the one entry point the CLI and the desktop shell call, over a [`Context`] (the config
+//! store, the secret store, the HTTP client, the clock and the audit log); the operations live in their
+//! own modules, the strategies in `strategies/`.
 
 use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::audit::{AuditAction, AuditEvent, AuditLog, Outcome};
-use crate::clock::{rfc3339, Clock, SystemClock};
-use crate::config::{ConfigError, ConfigStore, Home};
+use crate::audit::{AuditAction, AuditEvent, Outcome};
+use crate::clock::{Clock, SystemClock};
+use crate::config::{ConfigError, Home};
+use crate::context::Context;
 use crate::error::Result;
-use crate::keychain::{account, OsKeychain, SecretField, SecretStore};
+use crate::keychain::{account, SecretField, SecretStore};
 use crate::oauth::tokens::{StoredToken, TokenMeta};
-use crate::profile::{check_name, Profile, Strategy};
+use crate::profile::{check_name, Profile};
 use crate::secret::Secret;
 
+/// The core's operations, over a [`Context`]. A `Keyward` reads through to its context, so the
+/// operations' code can say `self.config`, `self.secret(…)`; flows that need no more take a `&Context`.
 pub struct Keyward {
-    pub(crate) config: ConfigStore,
-    pub(crate) secrets: Arc<dyn SecretStore>,
-    pub(crate) http: reqwest::Client,
-    pub(crate) clock: Arc<dyn Clock>,
-    audit: AuditLog,
+    cx: Context,
+}
+
+impl std::ops::Deref for Keyward {
+    type Target = Context;
+    fn deref(&self) -> &Context {
+        &self.cx
+    }
 }
 
 /// A profile as the CLI and the UI show it: its settings and `has<Property>` flags, never a secret.
@@ -69,27 +76,22 @@ impl Keyward {
     }
 
     pub fn with_clock(home: Home, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
-        Keyward {
-            audit: AuditLog::new(&home),
-            config: ConfigStore::new(home),
-            secrets,
-            http: crate::http::client(),
-            clock,
-        }
+        Keyward { cx: Context::new(home, secrets, clock) }
     }
 
-    /// Keyward as a user runs it: `KEYWARD_HOME` (or the config dir) and the OS keychain, or, only when
-    /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use).
+    /// Keyward on a context the edge built (see [`Context::from_env`]).
+    pub fn on(cx: Context) -> Self {
+        Keyward { cx }
+    }
+
+    /// Keyward as a user runs it: [`Context::from_env`]. For the edges' start-up only.
     pub fn open_default() -> Self {
-        let secrets: Arc<dyn SecretStore> = match std::env::var(crate::keychain::env::OPT_IN).as_deref() {
-            Ok("1") | Ok("true") => Arc::new(crate::keychain::env::EnvSecrets::new()),
-            _ => Arc::new(OsKeychain::new()),
-        };
-        Self::new(Home::from_env(), secrets)
+        Self::on(Context::from_env())
     }
 
-    pub fn home(&self) -> &Home {
-        self.config.home()
+    /// The context the operations run on.
+    pub fn context(&self) -> &Context {
+        &self.cx
     }
 
     /// Every profile, sorted by name.
@@ -268,45 +270,7 @@ impl Keyward {
 
     /// Where a profile's credential stands, by the core's clock: what the UI shows and acts on.
     fn status_of(&self, v: &ProfileView) -> CredentialStatus {
-        let p = &v.settings;
         let fresh = v.token.as_ref().is_some_and(|t| !t.is_stale(self.clock.now()));
-        let can_obtain = match p.strategy {
-            Strategy::Pkce => v.has_refresh_token,
-            Strategy::ClientCredentials => v.has_client_secret,
-            Strategy::PrivateKeyJwt => p.key_name.is_some(),
-            Strategy::CustomOauth => true,
-            Strategy::SamlBearer => false,
-            Strategy::ApiKey => v.has_api_key,
-            Strategy::JwtLogin | Strategy::Session => v.has_password,
-        };
-        match p.strategy {
-            Strategy::ApiKey if v.has_api_key => CredentialStatus::Ready,
-            _ if fresh => CredentialStatus::Ready,
-            _ if can_obtain => CredentialStatus::Renewable,
-            Strategy::Pkce => CredentialStatus::SignInRequired,
-            Strategy::SamlBearer => CredentialStatus::AssertionRequired,
-            _ => CredentialStatus::Incomplete,
-        }
-    }
-
-    pub(crate) fn secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Option<Secret>> {
-        Ok(self.secrets.get(&account(store_id, name, field))?)
-    }
-
-    pub(crate) fn set_secret(&self, store_id: &str, name: &str, field: SecretField, value: &Secret) -> Result<()> {
-        Ok(self.secrets.set(&account(store_id, name, field), value)?)
-    }
-
-    pub(crate) fn delete_secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<()> {
-        Ok(self.secrets.delete(&account(store_id, name, field))?)
-    }
-
-    /// Append to the audit log. A failure to write it is logged, not fatal: the user's operation already
-    /// happened and must not be reported as failed.
-    pub(crate) fn record(&self, action: AuditAction, profile: &str, outcome: Outcome, detail: Option<String>) {
-        let event = AuditEvent { at: rfc3339(self.clock.now()), action, profile: profile.to_string(), outcome, detail };
-        if let Err(e) = self.audit.record(&event) {
-            tracing::error!("could not write the audit log: {e}");
-        }
+        crate::strategies::status(&v.settings, v, fresh)
     }
 }

@@ -8,6 +8,7 @@ pub mod app;
 pub mod audit;
 pub mod clock;
 pub mod config;
+pub mod context;
 pub mod error;
 pub mod form;
 pub mod http;
@@ -19,8 +20,10 @@ pub mod profile;
 pub mod remedy;
 pub mod scrub;
 pub mod secret;
+pub mod strategies;
 
 pub use app::{Keyward, ProfileView};
+pub use context::Context;
 pub use error::{AppError, Error, ErrorCode, Result};
 pub use remedy::Remedy;
 pub use secret::Secret;

@@ -2,33 +2,16 @@
 //! CLI of 2026-12-01 with a profile of every strategy and a key pair) keeps loading, means the same, and
 //! survives a write untouched; a value its field does not accept is refused with the file and field named.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+mod support;
+
+use std::sync::Arc;
 
 use keyward_core::config::Home;
-use keyward_core::keychain::{KeychainError, SecretStore};
 use keyward_core::profile::Strategy;
-use keyward_core::{Keyward, Secret};
+use keyward_core::Keyward;
+use support::Memory;
 
 const FIXTURE: &str = include_str!("fixtures/config-v1-2026-12-01.json");
-
-/// Secrets in memory: this test is about the config file.
-#[derive(Default)]
-struct Memory(Mutex<HashMap<String, Secret>>);
-
-impl SecretStore for Memory {
-    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
-        Ok(self.0.lock().unwrap().get(account).cloned())
-    }
-    fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
-        self.0.lock().unwrap().insert(account.into(), value.clone());
-        Ok(())
-    }
-    fn delete(&self, account: &str) -> Result<(), KeychainError> {
-        self.0.lock().unwrap().remove(account);
-        Ok(())
-    }
-}
 
 fn home_with(config: &str) -> (tempfile::TempDir, Keyward) {
     let dir = tempfile::tempdir().unwrap();

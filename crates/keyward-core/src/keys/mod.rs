@@ -12,6 +12,7 @@ use crate::app::Keyward;
 use crate::audit::{AuditAction, Outcome};
 use crate::clock::rfc3339;
 use crate::config::ConfigError;
+use crate::context::Context;
 use crate::error::{ErrorCode, Result};
 use crate::keychain::key_account;
 use crate::profile::check_name;
@@ -113,30 +114,10 @@ impl Keyward {
         Ok(self.config.load()?.keys.into_iter().map(|(name, info)| KeyView { name, info }).collect())
     }
 
-    pub fn key(&self, name: &str) -> Result<KeyView> {
-        let info =
-            self.config.load()?.keys.get(name).cloned().ok_or_else(|| ConfigError::NoSuchKey(name.to_string()))?;
-        Ok(KeyView { name: name.to_string(), info })
-    }
-
     /// The public JWKS of the named keys, to upload to a provider or host at a jku URL.
     pub fn jwks(&self, names: &[String]) -> Result<serde_json::Value> {
         let keys = names.iter().map(|n| self.key(n).map(|k| k.info.public_jwk)).collect::<Result<Vec<_>>>()?;
         Ok(serde_json::json!({ "keys": keys }))
-    }
-
-    /// The private key, for signing (never for display: see `export_key`).
-    pub(crate) fn private_key(&self, name: &str) -> Result<(KeyView, PrivateKey)> {
-        let view = self.key(name)?;
-        let store_id = self.config.load()?.store_id;
-        let pem = self.secrets.get(&key_account(&store_id, name))?.ok_or_else(|| {
-            ConfigError::bad_field(
-                "key",
-                &format!("the private key of {name:?} is missing from the keychain; import or generate it again"),
-            )
-        })?;
-        let key = material::import(pem.expose())?;
-        Ok((view, key))
     }
 
     /// A key as PEM or JWK. With `private`, the private key itself: an explicit, audited reveal.
@@ -156,5 +137,27 @@ impl Keyward {
             self.record(AuditAction::Reveal, name, Outcome::Ok, Some("private key exported as PEM".into()));
         }
         Ok(out)
+    }
+}
+
+impl Context {
+    pub fn key(&self, name: &str) -> Result<KeyView> {
+        let info =
+            self.config.load()?.keys.get(name).cloned().ok_or_else(|| ConfigError::NoSuchKey(name.to_string()))?;
+        Ok(KeyView { name: name.to_string(), info })
+    }
+
+    /// The private key, for signing (never for display: see `export_key`).
+    pub(crate) fn private_key(&self, name: &str) -> Result<(KeyView, PrivateKey)> {
+        let view = self.key(name)?;
+        let store_id = self.config.load()?.store_id;
+        let pem = self.secrets.get(&key_account(&store_id, name))?.ok_or_else(|| {
+            ConfigError::bad_field(
+                "key",
+                &format!("the private key of {name:?} is missing from the keychain; import or generate it again"),
+            )
+        })?;
+        let key = material::import(pem.expose())?;
+        Ok((view, key))
     }
 }

@@ -17,9 +17,10 @@ use crate::error::Result;
 use crate::http::{location, read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
 use crate::keychain::SecretField;
 use crate::machine::request::TokenData;
-use crate::profile::{Profile, Strategy};
+use crate::profile::Profile;
 use crate::scrub::Scrubber;
 use crate::secret::Secret;
+use crate::strategies::{Obtains, Rides};
 
 /// How long a process waits for another one's refresh of the same grant.
 const GRANT_LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -164,11 +165,11 @@ impl Keyward {
         let config = self.config.load()?;
         let profile = config.profile(name)?.clone();
         let store_id = config.store_id;
-        if profile.strategy == Strategy::ApiKey {
-            return self.api_key_token(&store_id, name);
-        }
-        if profile.strategy == Strategy::SamlBearer && fresh {
-            return Err(FlowError::NeedAssertion { profile: name.into() }.into());
+        let obtains = crate::strategies::def(profile.strategy).obtains;
+        match obtains {
+            Obtains::Stored => return self.api_key_token(&store_id, name),
+            Obtains::Assertion if fresh => return Err(FlowError::NeedAssertion { profile: name.into() }.into()),
+            _ => {}
         }
         let before = self.cached(&store_id, name)?;
         if let Some(t) = &before {
@@ -192,10 +193,10 @@ impl Keyward {
                 return Ok(t);
             }
         }
-        match profile.strategy {
-            Strategy::Pkce => self.refresh(&store_id, name, &profile).await,
-            Strategy::SamlBearer => Err(FlowError::NeedAssertion { profile: name.into() }.into()),
-            _ => {
+        match obtains {
+            Obtains::SignIn => self.refresh(&store_id, name, &profile).await,
+            Obtains::Assertion | Obtains::Stored => Err(FlowError::NeedAssertion { profile: name.into() }.into()),
+            Obtains::Request => {
                 let result = self.obtain(&store_id, name, &profile).await;
                 self.record_token(AuditAction::TokenIssued, name, &result);
                 self.store_token_data(&store_id, name, result?)?;
@@ -271,7 +272,8 @@ impl Keyward {
 
         let cached = self.cached(&store_id, name)?;
         let revoke_result: Result<bool> = async {
-            if profile.strategy == Strategy::Session {
+            let d = crate::strategies::def(profile.strategy);
+            if d.rides == Rides::Cookie {
                 // Ending a session is the server's logout endpoint, with the cookie.
                 let (Some(url), Some(cookie)) = (&profile.logout_url, &cached) else { return Ok(false) };
                 let mut req =
@@ -284,7 +286,7 @@ impl Keyward {
                 }
                 return Ok(true);
             }
-            if profile.strategy != Strategy::Pkce {
+            if d.obtains != Obtains::SignIn {
                 return Ok(false);
             }
             let Some(rt) = &refresh else { return Ok(false) };
@@ -299,7 +301,7 @@ impl Keyward {
         self.delete_secret(&store_id, name, SecretField::AccessToken)?;
         self.delete_secret(&store_id, name, SecretField::RefreshToken)?;
         let outcome = match revoke_result {
-            Ok(true) if profile.strategy == Strategy::Session => LogoutOutcome::SessionEnded,
+            Ok(true) if crate::strategies::def(profile.strategy).rides == Rides::Cookie => LogoutOutcome::SessionEnded,
             Ok(true) => LogoutOutcome::Revoked,
             Ok(false) if had_tokens => LogoutOutcome::ForgottenOnly,
             Ok(false) => LogoutOutcome::WasNotLoggedIn,

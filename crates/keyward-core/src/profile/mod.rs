@@ -4,7 +4,7 @@
 //! catalogue in [`fields`] is the one source of truth for `--set`, `keyward strategies`, validation and the
 //! app's forms.
 
-mod fields;
+pub(crate) mod fields;
 
 use std::collections::BTreeMap;
 
@@ -294,21 +294,7 @@ impl Profile {
                 return Err(ConfigError::bad_field(f.name, "required for this strategy"));
             }
         }
-        if self.strategy == Strategy::Pkce
-            && self.issuer.is_none()
-            && (self.authorize_url.is_none() || self.url.is_none())
-        {
-            return Err(ConfigError::bad_field(
-                "issuer",
-                "set --issuer (for discovery), or both authorizeUrl and url for a provider without it",
-            ));
-        }
-        if self.no_basic == Some(true) && self.basic_no_form == Some(true) {
-            return Err(ConfigError::bad_field(
-                "basicNoForm",
-                "noBasic and basicNoForm together would send the client credentials nowhere; choose one",
-            ));
-        }
+        (crate::strategies::def(self.strategy).check)(self)?;
         for (name, value) in [
             ("issuer", &self.issuer),
             ("authorizeUrl", &self.authorize_url),
@@ -387,14 +373,7 @@ impl Profile {
 
     /// The secrets this profile's strategy can hold, in the order forms show them.
     pub fn secret_fields(&self) -> &'static [SecretField] {
-        match self.strategy {
-            Strategy::Pkce | Strategy::ClientCredentials | Strategy::CustomOauth | Strategy::SamlBearer => {
-                &[SecretField::ClientSecret]
-            }
-            Strategy::PrivateKeyJwt => &[],
-            Strategy::ApiKey => &[SecretField::ApiKey],
-            Strategy::JwtLogin | Strategy::Session => &[SecretField::Password],
-        }
+        crate::strategies::def(self.strategy).secrets
     }
 }
 

@@ -1,0 +1,71 @@
+//! What every flow runs on: the secret store, the HTTP client, the clock, the config store and the audit
+//! sink, passed in rather than reached for. The edges (the CLI, the desktop shell) build one at start-up,
+//! reading the environment there; the flows below never read it, and tests build one with a clock or a
+//! secret store of their own.
+
+use std::sync::Arc;
+
+use crate::audit::{AuditAction, AuditEvent, AuditLog, Outcome};
+use crate::clock::{rfc3339, Clock, SystemClock};
+use crate::config::{ConfigStore, Home};
+use crate::error::Result;
+use crate::keychain::{account, SecretField, SecretStore};
+use crate::secret::Secret;
+
+pub struct Context {
+    pub config: ConfigStore,
+    pub secrets: Arc<dyn SecretStore>,
+    pub http: reqwest::Client,
+    pub clock: Arc<dyn Clock>,
+    pub audit: AuditLog,
+}
+
+impl Context {
+    /// A context on `home` with this secret store and clock, and Keyward's HTTP client.
+    pub fn new(home: Home, secrets: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Self {
+        Context {
+            audit: AuditLog::new(&home),
+            config: ConfigStore::new(home),
+            secrets,
+            http: crate::http::client(),
+            clock,
+        }
+    }
+
+    /// As a user runs Keyward: `KEYWARD_HOME` (or the config dir) and the OS keychain, or, only when
+    /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use). For the
+    /// edges' start-up only.
+    pub fn from_env() -> Self {
+        let secrets: Arc<dyn SecretStore> = match std::env::var(crate::keychain::env::OPT_IN).as_deref() {
+            Ok("1") | Ok("true") => Arc::new(crate::keychain::env::EnvSecrets::new()),
+            _ => Arc::new(crate::keychain::OsKeychain::new()),
+        };
+        Self::new(Home::from_env(), secrets, Arc::new(SystemClock))
+    }
+
+    pub fn home(&self) -> &Home {
+        self.config.home()
+    }
+
+    /// One secret of one profile, from the store.
+    pub fn secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Option<Secret>> {
+        Ok(self.secrets.get(&account(store_id, name, field))?)
+    }
+
+    pub fn set_secret(&self, store_id: &str, name: &str, field: SecretField, value: &Secret) -> Result<()> {
+        Ok(self.secrets.set(&account(store_id, name, field), value)?)
+    }
+
+    pub fn delete_secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<()> {
+        Ok(self.secrets.delete(&account(store_id, name, field))?)
+    }
+
+    /// Append to the audit log. A failure to write it is logged, not fatal: the user's operation already
+    /// happened and must not be reported as failed.
+    pub fn record(&self, action: AuditAction, profile: &str, outcome: Outcome, detail: Option<String>) {
+        let event = AuditEvent { at: rfc3339(self.clock.now()), action, profile: profile.to_string(), outcome, detail };
+        if let Err(e) = self.audit.record(&event) {
+            tracing::error!("could not write the audit log: {e}");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! A provider-issued API key: the stored key is the credential, sent as a bearer token, a header or a
+//! query parameter (seeds 000 and 002).
+
+use super::{Def, Obtains, Rides};
+use crate::app::CredentialStatus;
+use crate::keychain::SecretField;
+use crate::profile::fields::f;
+use crate::profile::FieldType::*;
+use crate::profile::{FieldInfo, Strategy};
+
+const FIELDS: &[FieldInfo] = &[
+    f("apiKey", Secret, true, "The API key the provider showed you once; stored in the OS keychain."),
+    f("apiKeyPlacement", Placement, false, "Where the key goes: bearer (Authorization: Bearer, the default), header:X-API-Key, or query:api_key (any header or parameter name)."),
+];
+
+pub static DEF: Def = Def {
+    id: Strategy::ApiKey,
+    title: "API key",
+    short: "API key",
+    help: "A long-lived key from the provider's dashboard, sent as a bearer token, a header or a query parameter.",
+    sign_in: false,
+    fields: FIELDS,
+    secrets: &[SecretField::ApiKey],
+    obtains: Obtains::Stored,
+    rides: Rides::ApiKeyPlacement,
+    check: super::no_check,
+    can_obtain: |_, v| v.has_api_key,
+    needs: CredentialStatus::Incomplete,
+    request: None,
+    refresh: None,
+    retry_on_401: false,
+};

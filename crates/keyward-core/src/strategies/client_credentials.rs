@@ -1,0 +1,53 @@
+//! OAuth 2.0 client credentials with a client secret, sent as client_secret_basic or client_secret_post
+//! (RFC 6749 §2.3.1, §4.4).
+
+use super::{with_extras, Cx, Def, Obtains, Rides};
+use crate::app::CredentialStatus;
+use crate::error::Result;
+use crate::keychain::SecretField;
+use crate::machine::request::{Basic, TokenRequest};
+use crate::profile::fields::{choice, f};
+use crate::profile::FieldType::*;
+use crate::profile::{check_endpoint_url, ClientAuth, FieldInfo, Profile, Strategy};
+
+const FIELDS: &[FieldInfo] = &[
+    f("url", Url, true, "The token endpoint, e.g. https://auth.example.com/oauth/token."),
+    f("clientId", Text, true, "The client ID the provider issued for this integration."),
+    f("clientSecret", Secret, true, "The client secret; stored in the OS keychain."),
+    choice("clientAuth", &["client-secret-basic", "client-secret-post"], "How the secret is sent: client-secret-basic (HTTP Basic, the default) or client-secret-post (in the form body). Use what the provider registered."),
+    f("scopes", Scopes, false, "Space-separated scopes to request, e.g. \"read:users\"."),
+    f("audience", Text, false, "The API's identifier, for providers that want an audience parameter (Auth0 and others)."),
+    f("resource", Text, false, "Resource indicator (RFC 8707): the API's URI."),
+];
+
+pub static DEF: Def = Def {
+    id: Strategy::ClientCredentials,
+    title: "Client credentials",
+    short: "Client credentials",
+    help: "A client ID and secret exchanged for an access token. For server-to-server integrations.",
+    sign_in: false,
+    fields: FIELDS,
+    secrets: &[SecretField::ClientSecret],
+    obtains: Obtains::Request,
+    rides: Rides::Bearer,
+    check: super::no_check,
+    can_obtain: |_, v| v.has_client_secret,
+    needs: CredentialStatus::Incomplete,
+    request: Some(request),
+    refresh: None,
+    retry_on_401: false,
+};
+
+fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
+    let url = check_endpoint_url("url", p.url.as_deref().unwrap_or_default())?;
+    let client_id = p.client_id.clone().unwrap_or_default();
+    let secret = cx.required_secret(SecretField::ClientSecret)?;
+    let mut r = TokenRequest::form(url).field("grant_type", "client_credentials");
+    match p.client_auth() {
+        ClientAuth::Post => r = r.field("client_id", client_id).secret("client_secret", secret),
+        ClientAuth::Basic | ClientAuth::Both => {
+            r.basic = Some(Basic { user: client_id, password: secret, form_encode: true })
+        }
+    }
+    Ok(with_extras(r, p))
+}

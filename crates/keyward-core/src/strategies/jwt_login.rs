@@ -1,0 +1,64 @@
+//! Email and password posted to a login endpoint for access and refresh tokens, refreshed at a refresh
+//! endpoint (seed 002).
+
+use super::{Cx, Def, Obtains, Rides};
+use crate::app::CredentialStatus;
+use crate::error::Result;
+use crate::keychain::SecretField;
+use crate::machine::request::TokenRequest;
+use crate::profile::fields::f;
+use crate::profile::FieldType::*;
+use crate::profile::{check_endpoint_url, FieldInfo, Profile, Strategy};
+use crate::secret::Secret;
+
+const FIELDS: &[FieldInfo] = &[
+    f("url", Url, true, "The login endpoint that takes {email, password}, e.g. https://api.example.com/v1/auth/login."),
+    f("email", Text, true, "The account's email."),
+    f("password", Secret, true, "The account's password; stored in the OS keychain."),
+    f(
+        "refreshUrl",
+        Url,
+        false,
+        "The refresh endpoint that takes {refresh_token}, e.g. https://api.example.com/v1/auth/refresh.",
+    ),
+];
+
+pub static DEF: Def = Def {
+    id: Strategy::JwtLogin,
+    title: "Email + password (JWT)",
+    short: "JWT login",
+    help: "Logs in with email and password for access and refresh tokens.",
+    sign_in: false,
+    fields: FIELDS,
+    secrets: &[SecretField::Password],
+    obtains: Obtains::Request,
+    rides: Rides::Bearer,
+    check: super::no_check,
+    can_obtain: |_, v| v.has_password,
+    needs: CredentialStatus::Incomplete,
+    request: Some(password_login),
+    refresh: Some(refresh),
+    retry_on_401: true,
+};
+
+/// `{email, password}` as JSON to the login endpoint (session logins send the same).
+pub(super) fn password_login(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
+    let url = check_endpoint_url("url", p.url.as_deref().unwrap_or_default())?;
+    let password = cx.required_secret(SecretField::Password)?;
+    let mut r =
+        TokenRequest::form(url).field("email", p.email.clone().unwrap_or_default()).secret("password", password);
+    r.json = true;
+    Ok(r)
+}
+
+/// `{refresh_token}` as JSON to the refresh endpoint, when there is one.
+fn refresh(_: &Cx, p: &Profile, rt: Secret) -> Result<Option<TokenRequest>> {
+    match &p.refresh_url {
+        Some(u) => {
+            let mut r = TokenRequest::form(check_endpoint_url("refreshUrl", u)?).secret("refresh_token", rt);
+            r.json = true;
+            Ok(Some(r))
+        }
+        None => Ok(None),
+    }
+}
