@@ -49,15 +49,15 @@ impl Context {
 
     /// One secret of one profile, from the store.
     pub fn secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<Option<Secret>> {
-        Ok(self.secrets.get(&account(store_id, name, field))?)
+        Ok(off_runtime(|| self.secrets.get(&account(store_id, name, field)))?)
     }
 
     pub fn set_secret(&self, store_id: &str, name: &str, field: SecretField, value: &Secret) -> Result<()> {
-        Ok(self.secrets.set(&account(store_id, name, field), value)?)
+        Ok(off_runtime(|| self.secrets.set(&account(store_id, name, field), value))?)
     }
 
     pub fn delete_secret(&self, store_id: &str, name: &str, field: SecretField) -> Result<()> {
-        Ok(self.secrets.delete(&account(store_id, name, field))?)
+        Ok(off_runtime(|| self.secrets.delete(&account(store_id, name, field)))?)
     }
 
     /// Append to the audit log. A failure to write it is logged, not fatal: the user's operation already
@@ -67,5 +67,16 @@ impl Context {
         if let Err(e) = self.audit.record(&event) {
             tracing::error!("could not write the audit log: {e}");
         }
+    }
+}
+
+/// Run a call that may block (the keychain talks D-Bus and may wait for its unlock prompt) without
+/// stalling the async runtime: on a multi-threaded runtime the worker hands its other tasks on first
+/// (`block_in_place`); elsewhere (a plain thread, a single-threaded test runtime) it simply runs. So the
+/// core's async flows can be awaited straight from the shell's async commands.
+pub fn off_runtime<T>(call: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(h) if h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => tokio::task::block_in_place(call),
+        _ => call(),
     }
 }

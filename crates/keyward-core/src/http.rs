@@ -141,19 +141,29 @@ pub fn location(headers: &reqwest::header::HeaderMap) -> String {
         .unwrap_or_else(|| "no Location given".into())
 }
 
-/// What [`oauth_client`] answers with.
-pub type OauthFuture<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + 'a>>;
-
 /// `oauth2`'s HTTP client, Keyward's way: the shared client (no redirects, timeouts) and the body read
-/// with [`MAX_TOKEN_RESPONSE`] as its cap, where `oauth2`'s own reqwest client reads a body whole.
-pub fn oauth_client<'a>(http: &'a reqwest::Client) -> impl Fn(oauth2::HttpRequest) -> OauthFuture<'a> + 'a {
-    move |request: oauth2::HttpRequest| {
+/// with [`MAX_TOKEN_RESPONSE`] as its cap, where `oauth2`'s own reqwest client reads a body whole. A type
+/// rather than a closure, so that the futures built on it are `Send` for any lifetime (the shell awaits
+/// them on Tauri's runtime).
+pub struct OauthHttp<'a>(pub &'a reqwest::Client);
+
+/// Keyward's [`OauthHttp`] over `http`.
+pub fn oauth_client(http: &reqwest::Client) -> OauthHttp<'_> {
+    OauthHttp(http)
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for OauthHttp<'_> {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<oauth2::HttpResponse, HttpError>> + Send + Sync + 'c>,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
             let what = "the token endpoint";
             let request = reqwest::Request::try_from(request)
                 .map_err(|e| HttpError::BadResponse { what: what.into(), reason: format!("bad request: {e}") })?;
-            let resp = http.execute(request).await.map_err(|e| HttpError::from_reqwest(what, e))?;
+            let resp = self.0.execute(request).await.map_err(|e| HttpError::from_reqwest(what, e))?;
             let status = resp.status();
             let headers = resp.headers().clone();
             if status.is_redirection() {

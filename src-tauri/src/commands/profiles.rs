@@ -9,7 +9,7 @@ use keyward_core::profile::StrategyInfo;
 use keyward_core::{AppError, Keyward, ProfileView};
 use tauri::State;
 
-use super::{blocking, core};
+use super::blocking;
 
 type Core<'a> = State<'a, Arc<Keyward>>;
 
@@ -63,8 +63,7 @@ pub async fn edit_profile(form: ProfileForm, keyward: Core<'_>) -> Result<Profil
 /// An issuer's endpoints and scopes from its discovery document ("Add from issuer").
 #[tauri::command]
 pub async fn discover(issuer: String, keyward: Core<'_>) -> Result<DiscoveryView, AppError> {
-    let kw = Arc::clone(&keyward);
-    core(move || async move { kw.discover(&issuer).await }).await
+    Ok(keyward.discover(&issuer).await?)
 }
 
 /// The audit log, oldest first.

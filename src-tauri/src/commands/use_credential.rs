@@ -12,7 +12,7 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use ts_rs::TS;
 
-use super::{blocking, core};
+use super::blocking;
 
 type Core<'a> = State<'a, Arc<Keyward>>;
 
@@ -29,15 +29,13 @@ pub struct CallResult {
 /// metadata, never the token.
 #[tauri::command]
 pub async fn get_token(name: String, fresh: bool, keyward: Core<'_>) -> Result<TokenMeta, AppError> {
-    let kw = Arc::clone(&keyward);
-    core(move || async move { kw.token(&name, fresh).await.map(|t| t.meta) }).await
+    Ok(keyward.token(&name, fresh).await?.meta)
 }
 
 /// Copy a valid access token to the clipboard from Rust; cleared after 60 s unless the clipboard changed.
 #[tauri::command]
 pub async fn copy_access_token(name: String, app: AppHandle, keyward: Core<'_>) -> Result<TokenMeta, AppError> {
-    let kw = Arc::clone(&keyward);
-    let token = core(move || async move { kw.token(&name, false).await }).await?;
+    let token = keyward.token(&name, false).await?;
     crate::clipboard::copy_secret(&app, token.access_token)?;
     Ok(token.meta)
 }
@@ -45,9 +43,7 @@ pub async fn copy_access_token(name: String, app: AppHandle, keyward: Core<'_>) 
 /// Send a request with the profile's credential.
 #[tauri::command]
 pub async fn call_api(name: String, request: ApiRequest, keyward: Core<'_>) -> Result<CallResult, AppError> {
-    let kw = Arc::clone(&keyward);
-    let who = name.clone();
-    let response = core(move || async move { kw.call(&who, &request).await }).await?;
+    let response = keyward.call(&name, &request).await?;
     let problem = response.problem(&name).map(|p| keyward_core::Error::from(p).into());
     Ok(CallResult { response, problem })
 }
@@ -55,15 +51,13 @@ pub async fn call_api(name: String, request: ApiRequest, keyward: Core<'_>) -> R
 /// The token request the profile would send now, secrets masked.
 #[tauri::command]
 pub async fn dry_run(name: String, keyward: Core<'_>) -> Result<DryRun, AppError> {
-    let kw = Arc::clone(&keyward);
-    core(move || async move { kw.dry_run(&name).await }).await
+    Ok(keyward.dry_run(&name).await?)
 }
 
 /// Exchange a SAML assertion (XML or base64, a SAMLResponse is fine) for an access token.
 #[tauri::command]
 pub async fn exchange_assertion(name: String, assertion: String, keyward: Core<'_>) -> Result<TokenMeta, AppError> {
-    let kw = Arc::clone(&keyward);
-    core(move || async move { kw.exchange_assertion(&name, &assertion).await.map(|t| t.meta) }).await
+    Ok(keyward.exchange_assertion(&name, &assertion).await?.meta)
 }
 
 /// The settings to hand the IdP admin for a saml-bearer profile, as (label, value) rows.
@@ -78,8 +72,7 @@ pub async fn saml_sp_settings(name: String, keyward: Core<'_>) -> Result<Vec<(St
 /// Revoke where the provider can, and forget the tokens.
 #[tauri::command]
 pub async fn logout(name: String, keyward: Core<'_>) -> Result<LogoutOutcome, AppError> {
-    let kw = Arc::clone(&keyward);
-    core(move || async move { kw.logout(&name).await }).await
+    Ok(keyward.logout(&name).await?)
 }
 
 /// A stored secret, because the user pressed Reveal: the one door, recorded in the audit log.

@@ -1,6 +1,6 @@
 // A Platform in memory, for tests and previews: profiles, keys and an audit log that change as the pages
-// call it, a login that walks through its progress steps, and ways for a test to make any call fail, to
-// replace one, and to see every call made.
+// call it, a login that walks through its progress steps (with a browser that connects, fails to start, or
+// stays silent), and ways for a test to make any call fail, to replace one, and to see every call made.
 import type { AppError } from "../bindings/AppError";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { FieldProblem } from "../bindings/FieldProblem";
@@ -17,6 +17,9 @@ export type Method = keyof Platform;
 /** How the fake's login ends: approved in the browser, declined, or left waiting (until cancelled). */
 export type LoginMode = "approve" | "decline" | "hold";
 
+/** How the fake's browser behaves: it connects, it cannot be started, or it starts and never connects. */
+export type BrowserMode = "connects" | "fails" | "silent";
+
 export interface FakePlatform extends Platform {
   /** Every call, in order. */
   calls: { method: Method; args: unknown[] }[];
@@ -29,6 +32,7 @@ export interface FakePlatform extends Platform {
   /** Replace a method; calls are still recorded. */
   override<M extends Method>(method: M, impl: Platform[M]): void;
   loginMode: LoginMode;
+  browserMode: BrowserMode;
   /** Complete a login left waiting by `loginMode = "hold"`, as if the user approved in the browser. */
   finishLogin(): void;
   /** The profiles as the fake holds them now. */
@@ -57,6 +61,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   const overrides = new Map<Method, (...args: never[]) => unknown>();
   let cancelWaiting: (() => void) | null = null;
   let approveWaiting: (() => void) | null = null;
+  let loginUrl: string | null = null;
 
   const profile = (name: string): ProfileView => {
     const p = profiles.get(name);
@@ -122,22 +127,33 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     async login(name, onProgress) {
       profile(name);
       const step = (s: LoginProgress) => onProgress(s);
-      step({ step: "openingBrowser", url: `https://${name}.example.com/auth?client_id=x` });
-      await tick();
-      step({ step: "waitingForUser", redirectUri: "http://127.0.0.1:49152/callback", timeoutSecs: 120 });
-      await tick();
-      if (fake.loginMode === "hold") {
-        await new Promise<void>((resolve, reject) => {
-          cancelWaiting = () => reject({ code: "waiting", message: "login cancelled; nothing was stored" });
-          approveWaiting = resolve;
-        });
-      }
-      if (fake.loginMode === "decline") {
-        throw {
-          code: "consentDeclined",
-          message: "you declined consent at the provider, so nothing was stored",
-          remedy: { kind: "logIn", profile: name },
-        } satisfies AppError;
+      const url = `https://${name}.example.com/auth?client_id=x`;
+      step({ step: "openingBrowser", url });
+      loginUrl = url;
+      try {
+        if (fake.browserMode === "fails") {
+          step({ step: "browserFailed", url, reason: '$BROWSER entry "firefox": No such file or directory' });
+        }
+        await tick();
+        step({ step: "waitingForUser", redirectUri: "http://127.0.0.1:49152/callback", timeoutSecs: 120 });
+        await tick();
+        if (fake.browserMode === "silent") step({ step: "browserSilent", url, afterSecs: 8 });
+        if (fake.browserMode === "connects") step({ step: "browserConnected" });
+        if (fake.loginMode === "hold") {
+          await new Promise<void>((resolve, reject) => {
+            cancelWaiting = () => reject({ code: "waiting", message: "login cancelled; nothing was stored" });
+            approveWaiting = resolve;
+          });
+        }
+        if (fake.loginMode === "decline") {
+          throw {
+            code: "consentDeclined",
+            message: "you declined consent at the provider, so nothing was stored",
+            remedy: { kind: "logIn", profile: name },
+          } satisfies AppError;
+        }
+      } finally {
+        loginUrl = null;
       }
       step({ step: "exchangingCode" });
       await tick();
@@ -151,6 +167,9 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       cancelWaiting = null;
       waiting?.();
       return waiting !== null;
+    },
+    async copyLoginUrl(name) {
+      if (!loginUrl) throw { code: "waiting", message: `no login of ${name} is waiting for the browser`, remedy: null } satisfies AppError;
     },
     async getToken(name) {
       return withToken(name, fakeToken(profile(name).token?.subject ?? null, 3600));
@@ -254,6 +273,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       overrides.set(method, replacement as (...args: never[]) => unknown);
     },
     loginMode: "approve" as LoginMode,
+    browserMode: "connects" as BrowserMode,
     finishLogin() {
       const approve = approveWaiting;
       approveWaiting = null;
@@ -277,25 +297,20 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
+/** The fake's stand-in for the core's form check: no rules of its own, only what the core's generated
+ * strategy metadata says (required fields) and what the fake's state knows (names taken). Tests that need a
+ * particular problem say it with `override("checkForm", …)`. */
 function checkForm(form: ProfileForm, editing: boolean, profiles: Map<string, ProfileView>): FieldProblem[] {
+  const required = "required for this strategy";
   const problems: FieldProblem[] = [];
-  if (!editing) {
-    if (form.name === "") {
-      problems.push({ field: "name", message: "required for this strategy" });
-    } else if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(form.name)) {
-      problems.push({ field: "name", message: "letters, digits, '.', '_' and '-', starting with a letter or digit" });
-    } else if (profiles.has(form.name)) {
-      problems.push({ field: "name", message: `a profile named "${form.name}" already exists` });
-    }
+  if (!editing && form.name === "") problems.push({ field: "name", message: required });
+  if (!editing && profiles.has(form.name)) {
+    problems.push({ field: "name", message: `a profile named "${form.name}" already exists` });
   }
   const strategy = FAKE_STRATEGIES.find((s) => s.id === form.strategy);
   for (const field of strategy?.fields ?? []) {
     const value = field.type === "secret" ? form.secrets[field.name] : form.fields[field.name];
-    if (value && field.type === "url" && !/^https?:\/\//.test(value)) {
-      problems.push({ field: field.name, message: "an http(s) URL" });
-    } else if (field.required && !value && !(editing && field.type === "secret")) {
-      problems.push({ field: field.name, message: "required for this strategy" });
-    }
+    if (field.required && !value && !(editing && field.type === "secret")) problems.push({ field: field.name, message: required });
   }
   return problems;
 }

@@ -151,12 +151,13 @@ impl Context {
     pub(crate) fn private_key(&self, name: &str) -> Result<(KeyView, PrivateKey)> {
         let view = self.key(name)?;
         let store_id = self.config.load()?.store_id;
-        let pem = self.secrets.get(&key_account(&store_id, name))?.ok_or_else(|| {
-            ConfigError::bad_field(
-                "key",
-                &format!("the private key of {name:?} is missing from the keychain; import or generate it again"),
-            )
-        })?;
+        let pem =
+            crate::context::off_runtime(|| self.secrets.get(&key_account(&store_id, name)))?.ok_or_else(|| {
+                ConfigError::bad_field(
+                    "key",
+                    &format!("the private key of {name:?} is missing from the keychain; import or generate it again"),
+                )
+            })?;
         let key = material::import(pem.expose())?;
         Ok((view, key))
     }
