@@ -102,7 +102,7 @@ pub fn build(
     (profile, problems)
 }
 
-fn secrets_of(form: &ProfileForm) -> Result<Vec<(SecretField, Secret)>> {
+pub(crate) fn secrets_of(form: &ProfileForm) -> Result<Vec<(SecretField, Secret)>> {
     form.secrets
         .iter()
         .filter(|(_, v)| !v.is_empty())

@@ -21,6 +21,7 @@ pub mod remedy;
 pub mod scrub;
 pub mod secret;
 pub mod strategies;
+pub mod trial;
 
 pub use app::{Keyward, ProfileView};
 pub use context::Context;

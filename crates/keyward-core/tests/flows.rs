@@ -123,3 +123,29 @@ async fn an_api_key_goes_only_to_its_api_and_a_missing_scope_is_a_remedy() {
     let err = c.kw.call("narrow", &get(&elsewhere)).await.err().unwrap();
     assert_eq!(err.remedy(), Some(Remedy::AllowHost { profile: "narrow".into(), host: "localhost".into() }));
 }
+
+#[tokio::test]
+async fn a_form_is_tried_before_it_is_saved_and_the_trial_stores_nothing() {
+    use keyward_core::form::ProfileForm;
+    let rig = Rig::start(&[]);
+    let c = core();
+    let form = |secret: &str| ProfileForm {
+        name: "m2m".into(),
+        strategy: Strategy::ClientCredentials,
+        fields: [("url".to_string(), rig.url("token_endpoint")), ("clientId".to_string(), "cc-basic".to_string())]
+            .into(),
+        secrets: [("clientSecret".to_string(), secret.to_string())].into(),
+    };
+    let err = c.kw.test_form(&form("kw-wrong-secret"), false).await.err().unwrap();
+    assert_eq!(err.remedy(), Some(Remedy::EditField { profile: "m2m".into(), field: "clientSecret".into() }));
+    let meta = c.kw.test_form(&form("cc-basic-secret"), false).await.unwrap();
+    assert!(meta.expires_at.is_some());
+    assert!(c.kw.list().unwrap().is_empty(), "no profile was saved");
+    assert!(c.secrets.0.lock().unwrap().is_empty(), "no secret or token reached the store");
+    // Editing: secrets left empty are the stored ones.
+    c.kw.add_form(&form("cc-basic-secret")).unwrap();
+    let mut edited = form("");
+    edited.secrets.clear();
+    c.kw.test_form(&edited, true).await.unwrap();
+    assert!(!c.kw.show("m2m").unwrap().has_access_token, "the trial's token is not the profile's");
+}

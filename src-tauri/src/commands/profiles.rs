@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use keyward_core::audit::AuditEvent;
 use keyward_core::form::{DiscoveryView, FieldProblem, ProfileForm};
+use keyward_core::oauth::tokens::TokenMeta;
 use keyward_core::profile::StrategyInfo;
 use keyward_core::{AppError, Keyward, ProfileView};
 use tauri::State;
@@ -58,6 +59,12 @@ pub async fn add_profile(form: ProfileForm, keyward: Core<'_>) -> Result<Profile
 pub async fn edit_profile(form: ProfileForm, keyward: Core<'_>) -> Result<ProfileView, AppError> {
     let kw = Arc::clone(&keyward);
     blocking(move || kw.edit_form(&form)).await
+}
+
+/// Try the form's credential (a token request, for machine strategies) without saving anything.
+#[tauri::command]
+pub async fn test_profile(form: ProfileForm, editing: bool, keyward: Core<'_>) -> Result<TokenMeta, AppError> {
+    Ok(keyward.test_form(&form, editing).await?)
 }
 
 /// An issuer's endpoints and scopes from its discovery document ("Add from issuer").

@@ -10,6 +10,7 @@ import type { ProfileView } from "../bindings/ProfileView";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import { isPrimary, parseParams, problemsByField, toggleScope, toProfileForm, type FormState } from "../lib/forms";
 import { usePlatform } from "../lib/platform-context";
+import { kindOf } from "../lib/profiles";
 import { useFormCheck } from "../lib/use-form-check";
 import { toAppError } from "../platform/platform";
 import { FieldInput } from "./FieldInput";
@@ -20,7 +21,7 @@ const NAME_FIELD: FieldInfo = {
   name: "name",
   type: "text",
   required: true,
-  help: "A short name for this credential. The CLI uses it too: keyward token NAME.",
+  help: "A short name for this credential; scripts and the command line use the same name.",
   choices: [],
 };
 
@@ -50,6 +51,10 @@ export function ProfileEditor({
   const [submitted, setSubmitted] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<AppError | null>(null);
+  // Machine credentials get a token on their own: try one before saving, so a wrong secret shows now.
+  const testable = kindOf({ strategy: strategy.id }) === "machine" || kindOf({ strategy: strategy.id }) === "password";
+  const [testFirst, setTestFirst] = useState(true);
+  const [testFailed, setTestFailed] = useState(false);
   const [discovery, setDiscovery] = useState<{ busy: boolean; found?: DiscoveryView; error?: AppError }>({ busy: false });
   const formRef = useRef<HTMLFormElement>(null);
   const firstField = () => formRef.current?.querySelector<HTMLElement>("input, select, textarea");
@@ -120,14 +125,38 @@ export function ProfileEditor({
       (first ?? firstField())?.focus();
       return;
     }
+    await save(testable && testFirst);
+  }
+
+  /** Save, after trying the credential when `test`; a failed trial saves nothing and says why. */
+  async function save(test: boolean) {
     setSaving(true);
     setSaveError(null);
+    setTestFailed(false);
+    if (test) {
+      try {
+        await platform.testProfile(profileForm, editing);
+      } catch (reason) {
+        setSaveError(toAppError(reason));
+        setTestFailed(true);
+        setSaving(false);
+        return;
+      }
+    }
     try {
       onSaved(editing ? await platform.editProfile(profileForm) : await platform.addProfile(profileForm));
     } catch (reason) {
       setSaveError(toAppError(reason));
       setSaving(false);
     }
+  }
+
+  /** A remedy naming a field of this form: put the focus on it. */
+  function focusField(field: string) {
+    const input = document.getElementById(`field-${field}`);
+    const section = input?.closest("details");
+    if (section) section.open = true;
+    input?.focus();
   }
 
   const renderField = (f: FieldInfo) => (
@@ -226,7 +255,15 @@ export function ProfileEditor({
         </details>
       )}
 
-      {saveError && <ErrorNotice error={saveError} />}
+      {saveError && (
+        <ErrorNotice error={saveError} fixes={{ onEditField: focusField }}>
+          {testFailed && (
+            <button type="button" className="button button-small button-ghost" onClick={() => void save(false)}>
+              Save without the test
+            </button>
+          )}
+        </ErrorNotice>
+      )}
       {problemCount > 0 && (
         <p className="editor-problems" role="alert">
           {problemCount === 1 ? "One field needs a fix" : `${problemCount} fields need a fix`} before saving.
@@ -237,8 +274,14 @@ export function ProfileEditor({
         <button type="button" className="button" onClick={onCancel}>
           Cancel
         </button>
+        {testable && (
+          <label className="checkbox editor-test">
+            <input type="checkbox" checked={testFirst} onChange={(e) => setTestFirst(e.target.checked)} />
+            <span>Get a token first, to test it</span>
+          </label>
+        )}
         <button type="submit" className="button button-primary" disabled={saving}>
-          {saving ? "Saving…" : editing ? "Save changes" : "Add credential"}
+          {saving ? (testable && testFirst ? "Testing…" : "Saving…") : editing ? "Save changes" : "Add credential"}
         </button>
       </div>
     </form>

@@ -117,6 +117,32 @@ describe("Add credential", () => {
       secrets: { clientSecret: "s3cret" },
     });
     expect(await screen.findByRole("heading", { level: 1, name: "m2m" })).toBeTruthy();
+    expect(fake.callsTo("testProfile").length, "a machine credential is tried before it is saved").toBe(1);
+  });
+
+  it("a refused test saves nothing, points at the field, and can be saved anyway", async () => {
+    const { user, fake } = renderAt("#/add");
+    await user.click(await screen.findByRole("button", { name: /^Client credentials(?! with)/ }));
+    await user.type(screen.getByLabelText(/^Name/), "m2m");
+    await user.type(screen.getByLabelText(/Token endpoint/), "https://auth.example.com/token");
+    await user.type(screen.getByLabelText(/Client ID/), "cc-basic");
+    await user.type(screen.getByLabelText(/Client secret/), "wrong");
+    expect((screen.getByLabelText("Get a token first, to test it") as HTMLInputElement).checked).toBe(true);
+    fake.failNext("testProfile", {
+      code: "refused",
+      message: "the token endpoint refused: invalid_client (client authentication failed)",
+      remedy: { kind: "editField", profile: "m2m", field: "clientSecret" },
+    });
+    await user.click(screen.getByRole("button", { name: "Add credential" }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("invalid_client");
+    expect(fake.callsTo("addProfile")).toEqual([]);
+    await user.click(within(alert).getByRole("button", { name: "Edit client secret" }));
+    expect(document.activeElement?.id).toBe("field-clientSecret");
+    await user.click(within(alert).getByRole("button", { name: "Save without the test" }));
+    await waitFor(() => expect(window.location.hash).toBe("#/profiles/m2m"));
+    expect(fake.callsTo("addProfile").length).toBe(1);
   });
 
   it("says what to do when saving fails, by the error's code", async () => {

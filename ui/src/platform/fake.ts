@@ -110,6 +110,10 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       record("profile-changed", form.name);
       return structuredClone(view);
     },
+    async testProfile(form) {
+      if (!FAKE_STRATEGIES.some((s) => s.id === form.strategy)) throw notFound(form.name);
+      return fakeToken(null, 3600, form.fields.scopes ?? null);
+    },
     async discover(issuer) {
       const base = issuer.replace(/\/+$/, "");
       return {

@@ -2,6 +2,7 @@
 //! `<store-id>/<profile>/<field>`. There is no plaintext fallback.
 
 pub mod env;
+pub mod overlay;
 
 use std::sync::mpsc;
 use std::time::Duration;
