@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "audit_events",
     "login",
     "cancel_login",
+    "copy_login_url",
     "get_token",
     "copy_access_token",
     "call_api",

@@ -54,6 +54,7 @@ pub fn run() {
             profiles::audit_events,
             login::login,
             login::cancel_login,
+            login::copy_login_url,
             use_credential::get_token,
             use_credential::copy_access_token,
             use_credential::call_api,

@@ -213,3 +213,111 @@ fn ctrl_c_cancels_the_login_and_frees_the_port() {
     assert!(stderr.contains("login_hint=bob"), "extra authorize parameters are sent: {stderr}");
     assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "the listener is closed: the port is free again");
 }
+
+#[test]
+fn a_browser_that_cannot_be_started_is_said_at_once() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new().with("BROWSER", "/nonexistent/keyward-test-browser");
+    kw.add_demo(&rig, "demo", "openid");
+    let run = kw.run(&["login", "demo", "--timeout", "2"]).fails(6, "no login arrived within 2 s");
+    assert!(run.stderr.contains("Could not open a browser"), "the failed launch is said: {}", run.stderr);
+    assert!(run.stderr.contains("/nonexistent/keyward-test-browser"), "with what failed: {}", run.stderr);
+    assert!(run.stderr.contains("/auth?"), "the URL is shown for opening by hand: {}", run.stderr);
+}
+
+#[test]
+fn a_browser_that_opens_nothing_is_noticed_and_the_login_still_times_out() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new().with("BROWSER", "true"); // starts fine, opens nothing, never connects
+    kw.add_demo(&rig, "demo", "openid");
+    let start = std::time::Instant::now();
+    let run = kw.run(&["login", "demo", "--timeout", "10"]).fails(6, "no login arrived within 10 s");
+    let elapsed = start.elapsed();
+    assert!(elapsed.as_secs() >= 8 && elapsed.as_secs() < 25, "{elapsed:?}");
+    let said = "Your browser has not connected yet. If it did not open, open this address yourself:";
+    let at = run.stderr.find(said).unwrap_or_else(|| panic!("the silent browser is noticed: {}", run.stderr));
+    assert!(run.stderr[at..].contains("/auth?"), "followed by the address: {}", run.stderr);
+    assert!(!run.stderr.contains("Could not open a browser"), "the launch itself worked: {}", run.stderr);
+    assert!(!run.stderr.contains("Your browser has connected"), "{}", run.stderr);
+}
+
+/// What `pid` has used of the CPU so far, in clock ticks (user + system).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
+#[test]
+fn a_flood_of_idle_connections_neither_spins_nor_spends_the_descriptors_the_login_needs() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    let home = kw.home.path().to_path_buf();
+    let (url_file, go) = (home.join("url.txt"), home.join("go"));
+    // A browser that waits for the flood before it signs in, with the descriptors a browser needs.
+    let script = home.join("held-browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf %s \"$1\" > '{url}'\nn=0\nwhile [ ! -e '{go}' ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done\n\
+             ulimit -Sn $(ulimit -Hn)\nexec '{real}' \"$1\"\n",
+            url = url_file.display(),
+            go = go.display(),
+            real = repo_root().join("tests/rig/browser.mjs").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let kw = kw.with("BROWSER", &script.display().to_string());
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+
+    // Keyward with a small descriptor table (48), so that the flood meets its end as 1,100 connections
+    // met the usual 1,024.
+    let stderr = std::fs::File::create(home.join("login.err")).unwrap();
+    let mut command = std::process::Command::new("sh");
+    command
+        .args(["-c", "ulimit -Sn 48; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_keyward"), "login", "demo"])
+        .args(["--timeout", "90"])
+        .envs(kw.env.iter().map(|(k, v)| (k, v)))
+        .stdin(std::process::Stdio::null())
+        .stderr(stderr);
+    let mut child = command.spawn().unwrap();
+    let start = std::time::Instant::now();
+    let url = loop {
+        if let Ok(u) = std::fs::read_to_string(&url_file) {
+            if !u.is_empty() {
+                break url::Url::parse(&u).unwrap();
+            }
+        }
+        assert!(start.elapsed().as_secs() < 20, "the browser was never started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let redirect = url.query_pairs().find(|(k, _)| k == "redirect_uri").unwrap().1.into_owned();
+    let port = url::Url::parse(&redirect).unwrap().port().unwrap();
+
+    let log = || std::fs::read_to_string(home.join("login.err")).unwrap_or_default();
+    let idle: Vec<std::net::TcpStream> = (0..600)
+        .map(|i| {
+            std::net::TcpStream::connect(("127.0.0.1", port))
+                .unwrap_or_else(|e| panic!("connection {i} to the listener: {e}; Keyward said: {}", log()))
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let before = cpu_ticks(child.id());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let used = cpu_ticks(child.id()) - before;
+    assert!(used < 60, "the listener spins: {used} ticks of CPU in 2 s with idle connections only");
+
+    std::fs::write(&go, "").unwrap();
+    let status = child.wait().unwrap();
+    drop(idle);
+    let said = log();
+    assert_eq!(status.code(), Some(0), "the login completes through the flood: {said}");
+    assert!(said.contains("Logged in to demo as alice"), "{said}");
+    assert!(
+        said.contains("Keyward has run out of file descriptors (too many open files)"),
+        "said once, plainly: {said}"
+    );
+    assert_eq!(said.matches("has run out of file descriptors").count(), 1, "not once per failed accept: {said}");
+    assert_eq!(kw.run(&["profile", "show", "demo", "--json"]).ok().json()["hasRefreshToken"], true);
+}

@@ -1,21 +1,30 @@
 //! Logging in through the browser: progress streams to the window over a typed channel, and a Cancel button
-//! ends the wait. One login per profile at a time; starting another cancels the first.
+//! ends the wait. One login per profile at a time; starting another cancels the first. The address the
+//! browser was sent to can be copied (for opening by hand), from Rust like every copy.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use keyward_core::oauth::login::{LoginProgress, DEFAULT_TIMEOUT};
 use keyward_core::oauth::tokens::TokenMeta;
-use keyward_core::{AppError, Keyward};
+use keyward_core::{AppError, ErrorCode, Keyward};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 use tokio::sync::oneshot;
 
 use super::core;
 
-/// The logins under way: a cancel sender per profile, tagged so that a finished login removes only its own.
+/// A login under way: its tag (so that a finished login removes only its own), how to cancel it, and the
+/// address its browser was sent to.
+struct Waiting {
+    id: u64,
+    cancel: oneshot::Sender<()>,
+    url: Option<String>,
+}
+
+/// The logins under way, one per profile.
 #[derive(Default)]
-pub struct Logins(Mutex<HashMap<String, (u64, oneshot::Sender<()>)>>);
+pub struct Logins(Mutex<HashMap<String, Waiting>>);
 
 impl Logins {
     /// Register a login of `name`, cancelling one already waiting; the receiver completes on cancel.
@@ -23,25 +32,37 @@ impl Logins {
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
-        if let Some((_, earlier)) = self.lock().insert(name.to_string(), (id, tx)) {
-            let _ = earlier.send(());
+        if let Some(earlier) = self.lock().insert(name.to_string(), Waiting { id, cancel: tx, url: None }) {
+            let _ = earlier.cancel.send(());
         }
         (id, rx)
     }
 
+    /// Remember the address login `id` of `name` sent the browser to.
+    fn opened(&self, name: &str, id: u64, url: &str) {
+        if let Some(waiting) = self.lock().get_mut(name).filter(|w| w.id == id) {
+            waiting.url = Some(url.to_string());
+        }
+    }
+
+    /// The address the login of `name` waiting now sent the browser to.
+    fn url(&self, name: &str) -> Option<String> {
+        self.lock().get(name).and_then(|w| w.url.clone())
+    }
+
     fn finish(&self, name: &str, id: u64) {
         let mut logins = self.lock();
-        if logins.get(name).is_some_and(|(current, _)| *current == id) {
+        if logins.get(name).is_some_and(|w| w.id == id) {
             logins.remove(name);
         }
     }
 
     /// Cancel the login of `name`; false when none was waiting.
     fn cancel(&self, name: &str) -> bool {
-        self.lock().remove(name).is_some_and(|(_, tx)| tx.send(()).is_ok())
+        self.lock().remove(name).is_some_and(|w| w.cancel.send(()).is_ok())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, oneshot::Sender<()>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Waiting>> {
         self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
@@ -56,7 +77,11 @@ pub async fn login(
 ) -> Result<TokenMeta, AppError> {
     let (id, cancelled) = logins.start(&name);
     let (kw, who) = (Arc::clone(&keyward), name.clone());
+    let (registry, profile) = (Arc::clone(&logins), name.clone());
     let progress = move |step: LoginProgress| {
+        if let LoginProgress::OpeningBrowser { url } = &step {
+            registry.opened(&profile, id, url);
+        }
         if let Err(e) = on_progress.send(step) {
             tracing::warn!("login progress could not reach the window: {e}");
         }
@@ -78,6 +103,18 @@ pub fn cancel_login(name: String, logins: State<'_, Arc<Logins>>) -> bool {
     logins.cancel(&name)
 }
 
+/// Copy the address the login of `name` waiting now sent the browser to (the "Browser did not open?"
+/// part): it is public, long, and stays on the clipboard.
+#[tauri::command]
+pub async fn copy_login_url(name: String, app: AppHandle, logins: State<'_, Arc<Logins>>) -> Result<(), AppError> {
+    let url = logins.url(&name).ok_or_else(|| AppError {
+        code: ErrorCode::Waiting,
+        message: format!("no login of {name} is waiting for the browser"),
+        remedy: None,
+    })?;
+    crate::clipboard::copy_text(&app, url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +130,21 @@ mod tests {
         assert_eq!(second_rx.try_recv(), Ok(()));
         logins.finish("demo", second);
         assert!(!logins.cancel("demo"), "nothing left to cancel");
+    }
+
+    #[test]
+    fn the_address_to_copy_is_the_one_of_the_login_waiting_now() {
+        let logins = Logins::default();
+        let (first, _first_rx) = logins.start("demo");
+        logins.opened("demo", first, "https://idp/auth?first");
+        assert_eq!(logins.url("demo").as_deref(), Some("https://idp/auth?first"));
+        let (second, _second_rx) = logins.start("demo");
+        assert_eq!(logins.url("demo"), None, "a new login has not opened its browser yet");
+        logins.opened("demo", first, "https://idp/auth?stale");
+        assert_eq!(logins.url("demo"), None, "the cancelled login's address is not the one waiting now");
+        logins.opened("demo", second, "https://idp/auth?second");
+        assert_eq!(logins.url("demo").as_deref(), Some("https://idp/auth?second"));
+        logins.finish("demo", second);
+        assert_eq!(logins.url("demo"), None, "nothing to copy once the login ended");
     }
 }

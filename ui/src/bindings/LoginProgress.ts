@@ -3,4 +3,4 @@
 /**
  * Where a login is, for the progress line or the app's spinner.
  */
-export type LoginProgress = { "step": "openingBrowser", url: string, } | { "step": "browserFailed", url: string, reason: string, } | { "step": "waitingForUser", redirectUri: string, timeoutSecs: number, } | { "step": "exchangingCode" };
+export type LoginProgress = { "step": "openingBrowser", url: string, } | { "step": "browserFailed", url: string, reason: string, } | { "step": "waitingForUser", redirectUri: string, timeoutSecs: number, } | { "step": "browserSilent", url: string, afterSecs: number, } | { "step": "browserConnected" } | { "step": "exchangingCode" };

@@ -41,6 +41,8 @@ export interface Platform {
   login(name: string, onProgress: (step: LoginProgress) => void): Promise<TokenMeta>;
   /** Cancel a login waiting for the browser; false when none was. */
   cancelLogin(name: string): Promise<boolean>;
+  /** Copy the address the login of `name` waiting now sent the browser to, for opening it by hand. */
+  copyLoginUrl(name: string): Promise<void>;
   /** A valid access token's metadata (cached, refreshed, or new with `fresh`). */
   getToken(name: string, fresh: boolean): Promise<TokenMeta>;
   /** Copy a valid access token to the clipboard (cleared after 60 s unless it changed). */

@@ -34,6 +34,7 @@ export const tauriPlatform: Platform = {
     return call("login", { name, onProgress: channel });
   },
   cancelLogin: (name) => call("cancel_login", { name }),
+  copyLoginUrl: (name) => call("copy_login_url", { name }),
   getToken: (name, fresh) => call("get_token", { name, fresh }),
   copyAccessToken: (name) => call("copy_access_token", { name }),
   callApi: (name, request) => call("call_api", { name, request }),

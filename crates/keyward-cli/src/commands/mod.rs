@@ -157,6 +157,8 @@ pub(crate) fn read_stdin_secret(flag: &str) -> Result<Secret> {
 }
 
 async fn login(kw: &Keyward, name: &str, timeout: u64) -> Result {
+    // Said the browser was silent: then its arrival is worth a line too.
+    let silent = std::cell::Cell::new(false);
     let progress = |p: LoginProgress| match p {
         LoginProgress::OpeningBrowser { url } => {
             eprintln!("Opening your browser to log in to {name}. If it does not open, visit:\n\n  {url}\n")
@@ -166,6 +168,17 @@ async fn login(kw: &Keyward, name: &str, timeout: u64) -> Result {
         }
         LoginProgress::WaitingForUser { timeout_secs, .. } => {
             eprintln!("Waiting for you to log in (up to {timeout_secs} s; Ctrl-C cancels)…")
+        }
+        LoginProgress::BrowserSilent { url, .. } => {
+            silent.set(true);
+            eprintln!(
+                "Your browser has not connected yet. If it did not open, open this address yourself:\n\n  {url}\n"
+            )
+        }
+        LoginProgress::BrowserConnected => {
+            if silent.get() {
+                eprintln!("Your browser has connected.")
+            }
         }
         LoginProgress::ExchangingCode => eprintln!("Exchanging the code for tokens…"),
     };

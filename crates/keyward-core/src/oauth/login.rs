@@ -21,6 +21,10 @@ use crate::profile::Strategy;
 /// How long `login` waits for the user by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long after starting the browser a login without any connection to its listener says so
+/// ([`LoginProgress::BrowserSilent`]).
+pub const BROWSER_SILENT_AFTER: Duration = Duration::from_secs(8);
+
 /// Where a login is, for the progress line or the app's spinner.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "step", rename_all = "camelCase")]
@@ -32,9 +36,19 @@ pub enum LoginProgress {
     /// The browser could not be started: the user must open `url` by hand.
     #[serde(rename_all = "camelCase")]
     BrowserFailed { url: String, reason: String },
-    /// Waiting for the user to log in and consent, at most `timeout_secs`.
+    /// Waiting for the user to log in and consent, at most `timeout_secs`. When no `BrowserFailed` came
+    /// before it, the browser (or its launcher) was started.
     #[serde(rename_all = "camelCase")]
     WaitingForUser { redirect_uri: String, timeout_secs: u32 },
+    /// Nothing has reached Keyward's listener `after_secs` after the browser was started. It may not have
+    /// opened (a launcher that failed after it started, a `$BROWSER` that opens nothing), or the user is
+    /// still at the provider's pages: a browser connects around the redirect. Offer `url` to open by hand;
+    /// the login goes on waiting.
+    #[serde(rename_all = "camelCase")]
+    BrowserSilent { url: String, after_secs: u32 },
+    /// The first connection reached Keyward's listener: the browser is there (it connects just before,
+    /// or with, the redirect).
+    BrowserConnected,
     /// The browser came back; exchanging the code for tokens.
     ExchangingCode,
 }
@@ -110,16 +124,40 @@ impl Keyward {
         let (url, state) = auth.url();
 
         progress(LoginProgress::OpeningBrowser { url: url.to_string() });
-        if let Err(reason) = super::browser::open(url.as_str()) {
-            progress(LoginProgress::BrowserFailed { url: url.to_string(), reason });
-        }
+        let started = match super::browser::open(url.as_str()) {
+            Ok(()) => true,
+            Err(reason) => {
+                progress(LoginProgress::BrowserFailed { url: url.to_string(), reason });
+                false
+            }
+        };
         progress(LoginProgress::WaitingForUser {
             redirect_uri: loopback.redirect_uri().to_string(),
             timeout_secs: timeout.as_secs() as u32,
         });
 
+        // Whether the browser shows up: a started browser that has not connected within a few seconds is
+        // said (a failed one was said already); the first connection is said too.
+        let first_connection = loopback.first_connection();
+        let watchdog = async {
+            tokio::pin!(first_connection);
+            let in_time = started && tokio::time::timeout(BROWSER_SILENT_AFTER, &mut first_connection).await.is_ok();
+            if !in_time {
+                if started {
+                    progress(LoginProgress::BrowserSilent {
+                        url: url.to_string(),
+                        after_secs: BROWSER_SILENT_AFTER.as_secs() as u32,
+                    });
+                }
+                first_connection.await;
+            }
+            progress(LoginProgress::BrowserConnected);
+            std::future::pending::<std::convert::Infallible>().await
+        };
+
         let callback: Callback = tokio::select! {
             cb = loopback.next_callback(state.secret()) => cb,
+            never = watchdog => match never {},
             _ = tokio::time::sleep(timeout) => {
                 return Err(FlowError::Timeout { profile: name.into(), seconds: timeout.as_secs() }.into())
             }
@@ -176,7 +214,8 @@ impl Keyward {
         let stored = match exchange.request_async(&crate::http::oauth_client(&self.http)).await {
             Ok(resp) => self.store_tokens(&store_id, name, &resp),
             Err(e) => Err(token_error(e, &scrub)),
-        };
+        }
+        .map_err(|e| plainly(e, name));
         match stored {
             Ok(meta) => {
                 callback.respond(Page::success(name)).await;
@@ -187,5 +226,86 @@ impl Keyward {
                 Err(e)
             }
         }
+    }
+}
+
+/// What Keyward says when it ran out of file descriptors: the failure is neither the network's nor the
+/// keychain's, and logging in again once descriptors are free fixes it.
+const OUT_OF_DESCRIPTORS: &str = "Keyward has run out of file descriptors (too many open files), so it could not open a connection; close some programs or raise the open-file limit, then log in again";
+
+/// A failure that came from running out of file descriptors, said plainly (with the part that failed,
+/// and logging in again as the remedy); any other failure as it is.
+fn plainly(e: crate::Error, profile: &str) -> crate::Error {
+    use crate::http::HttpError;
+    use crate::keychain::KeychainError;
+    let exhausted = match e.inner() {
+        crate::Error::Http(HttpError::Unreachable { reason, .. }) => says_out_of_descriptors(reason),
+        crate::Error::Keychain(KeychainError::Unavailable { reason } | KeychainError::Failed { reason }) => {
+            says_out_of_descriptors(reason)
+        }
+        _ => false,
+    };
+    if !exhausted {
+        return e;
+    }
+    let reason = OUT_OF_DESCRIPTORS.to_string();
+    let said: crate::Error = match e.inner() {
+        crate::Error::Keychain(_) => KeychainError::Unavailable { reason }.into(),
+        _ => HttpError::Unreachable { what: "the token endpoint".into(), reason }.into(),
+    };
+    said.with_remedy(crate::Remedy::LogIn { profile: profile.into() })
+}
+
+/// Whether an error's text is the OS saying it has no file descriptor left (its cause was turned into
+/// text on the way), or, to be sure, whether the process cannot open one now.
+fn says_out_of_descriptors(reason: &str) -> bool {
+    let lower = reason.to_ascii_lowercase();
+    lower.contains("too many open files")
+        || lower.contains("os error 24")
+        || std::net::UdpSocket::bind(("127.0.0.1", 0)).is_err_and(|e| super::loopback::out_of_descriptors(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::HttpError;
+    use crate::keychain::KeychainError;
+
+    #[test]
+    fn running_out_of_descriptors_is_said_plainly() {
+        let exchange: crate::Error =
+            HttpError::Unreachable { what: "the token endpoint".into(), reason: "Too many open files".into() }.into();
+        let said = plainly(exchange, "demo");
+        assert!(said.to_string().contains("run out of file descriptors (too many open files)"), "{said}");
+        assert_eq!(said.code(), crate::ErrorCode::Network);
+        assert_eq!(said.remedy(), Some(crate::Remedy::LogIn { profile: "demo".into() }));
+
+        let store: crate::Error =
+            KeychainError::Unavailable { reason: "D-Bus error: Too many open files (os error 24)".into() }.into();
+        let said = plainly(store, "demo");
+        assert!(said.to_string().contains("run out of file descriptors"), "{said}");
+        assert_eq!(said.code(), crate::ErrorCode::Keychain);
+        assert_eq!(said.remedy(), Some(crate::Remedy::LogIn { profile: "demo".into() }), "not: start a keychain");
+
+        let other: crate::Error =
+            HttpError::Unreachable { what: "the token endpoint".into(), reason: "the connection was refused".into() }
+                .into();
+        assert_eq!(
+            plainly(other, "demo").to_string(),
+            "could not reach the token endpoint: the connection was refused"
+        );
+    }
+
+    #[test]
+    fn progress_steps_serialise_as_the_window_reads_them() {
+        let silent = LoginProgress::BrowserSilent { url: "https://p/auth?x".into(), after_secs: 8 };
+        assert_eq!(
+            serde_json::to_value(silent).unwrap(),
+            serde_json::json!({"step": "browserSilent", "url": "https://p/auth?x", "afterSecs": 8})
+        );
+        assert_eq!(
+            serde_json::to_value(LoginProgress::BrowserConnected).unwrap(),
+            serde_json::json!({"step": "browserConnected"})
+        );
     }
 }
