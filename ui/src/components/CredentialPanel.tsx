@@ -1,6 +1,8 @@
 // The credential of one profile and what can be done with it, per kind of strategy: log in through the
 // browser (with progress and Cancel), get a token, copy it (from Rust, cleared after 60 s), log out, and,
-// for a SAML profile, exchange an assertion. Every outcome is said in words; errors say what to do.
+// for a SAML profile, exchange an assertion. Every outcome is said in words that stay true: the copy notice
+// counts down to the clipboard's clearing and then says it happened, a token's "expires in" follows the
+// clock. Errors say what to do.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
@@ -8,7 +10,7 @@ import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import { expiryText, kindOf, tokenOf } from "../lib/profiles";
 import { usePlatform } from "../lib/platform-context";
-import { duration, useNowSecs } from "../lib/time";
+import { clock, duration, useNowSecs } from "../lib/time";
 import { useAction } from "../lib/use-async";
 import { useLogin } from "../lib/use-login";
 import { LoginProgressView } from "./LoginProgressView";
@@ -24,7 +26,16 @@ const LOGOUT_SAYS: Record<LogoutOutcome, string> = {
   wasNotLoggedIn: "There was nothing to log out of.",
 };
 
-type Outcome = { kind: "ok"; text: ReactNode } | null;
+/** How long after a copy the backend clears the clipboard (src-tauri's copy command; unless changed since). */
+export const CLIPBOARD_CLEAR_SECS = 60;
+
+type Outcome =
+  | { kind: "ok"; text: ReactNode }
+  /** A token was got: what it says depends on the time (it expires in…, then it has expired). */
+  | { kind: "token"; fresh: boolean; meta: TokenMeta }
+  /** Copied at `at` (Date.now()): counts down to the clearing, then says it is no longer there. */
+  | { kind: "copied"; what: string; at: number }
+  | null;
 
 export function CredentialPanel({
   profile,
@@ -47,8 +58,6 @@ export function CredentialPanel({
   // Only the last action's error is shown: an older one is stale once the user tried something else.
   const [last, setLast] = useState<"login" | "token" | "copy" | "logout" | null>(null);
   const say = (text: ReactNode) => setOutcome({ kind: "ok", text });
-  const expiresIn = (m: TokenMeta) =>
-    m.expiresAt === null ? "it has no expiry" : `it expires in ${duration(m.expiresAt - Math.floor(Date.now() / 1000))}`;
 
   const login = useLogin(name, (meta) => {
     say(meta.subject ? `Signed in as ${meta.subject}.` : "Signed in.");
@@ -56,18 +65,13 @@ export function CredentialPanel({
   });
   const getToken = useAction(async (fresh: boolean) => {
     const meta = await platform.getToken(name, fresh);
-    say(`Got ${fresh ? "a fresh" : "a valid"} access token; ${expiresIn(meta)}.`);
+    setOutcome({ kind: "token", fresh, meta });
     onChanged();
     return meta;
   });
   const copy = useAction(async () => {
     const meta = await platform.copyAccessToken(name);
-    say(
-      <>
-        {kind === "apiKey" ? "API key" : "Access token"} copied to the clipboard. It is cleared in 60 s unless you copy
-        something else.
-      </>,
-    );
+    setOutcome({ kind: "copied", what: kind === "apiKey" ? "API key" : "Access token", at: Date.now() });
     onChanged();
     return meta;
   });
@@ -170,9 +174,64 @@ export function CredentialPanel({
         </p>
       )}
       {error && !login.running && <ErrorNotice error={error} fixes={fixes} />}
-      {outcome && !error && !login.running && <SuccessNotice>{outcome.text}</SuccessNotice>}
+      {outcome && !error && !login.running && (
+        <SuccessNotice>
+          {outcome.kind === "ok" ? (
+            outcome.text
+          ) : outcome.kind === "token" ? (
+            <GotToken fresh={outcome.fresh} meta={outcome.meta} now={now} />
+          ) : (
+            <Copied key={outcome.at} what={outcome.what} at={outcome.at} />
+          )}
+        </SuccessNotice>
+      )}
     </section>
   );
+}
+
+/** "Got a valid access token; it expires in 59 min", by the panel's clock: never an expiry in the past. */
+function GotToken({ fresh, meta, now }: { fresh: boolean; meta: TokenMeta; now: number }) {
+  const got = `Got ${fresh ? "a fresh" : "a valid"} access token`;
+  if (meta.expiresAt === null) return <>{got}; it has no expiry.</>;
+  const left = meta.expiresAt - now;
+  return <>{left > 0 ? `${got}; it expires in ${duration(left)}.` : `${got}; it has expired since (${duration(-left)} ago).`}</>;
+}
+
+/** The copy notice: the clearing counted down second by second (a timer, read on request rather than at
+ * every tick), then, once the time is up, that the clipboard no longer holds it. */
+function Copied({ what, at }: { what: string; at: number }) {
+  const left = useCountdown(at + CLIPBOARD_CLEAR_SECS * 1000);
+  if (left === 0) {
+    return (
+      <>
+        {what} cleared from the clipboard {CLIPBOARD_CLEAR_SECS} s after copying (anything you copied since was left
+        alone).
+      </>
+    );
+  }
+  return (
+    <>
+      {what} copied to the clipboard. It is cleared in {CLIPBOARD_CLEAR_SECS} s unless you copy something else.{" "}
+      <span className="countdown" role="timer" aria-label={`Clipboard clears in ${left} ${left === 1 ? "second" : "seconds"}`}>
+        {clock(left)}
+      </span>
+    </>
+  );
+}
+
+/** Whole seconds left until `deadlineMs` (a Date.now() instant), every second, and no timer once at 0. */
+function useCountdown(deadlineMs: number): number {
+  const secondsLeft = () => Math.max(0, Math.ceil((deadlineMs - Date.now()) / 1000));
+  const [left, setLeft] = useState(secondsLeft);
+  useEffect(() => {
+    const id = setInterval(() => {
+      const now = secondsLeft();
+      setLeft(now);
+      if (now === 0) clearInterval(id);
+    }, 1000);
+    return () => clearInterval(id);
+  }, [deadlineMs]);
+  return left;
 }
 
 /** What a profile without a token is waiting for, in a sentence. */
