@@ -131,3 +131,42 @@ export function splitScopes(scopes: string | null | undefined): string[] {
 export function scopesOf(p: ProfileView): string[] {
   return splitScopes(p.scopes);
 }
+
+/** OpenID Connect's own scopes: they govern the ID token, its claims and the refresh token, and many
+ * providers leave them out of the token response's `scope` (which then lists the API's scopes only). */
+export const OPENID_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access"];
+
+/** The scopes of a profile's token next to the ones the profile asks for. */
+export interface ScopeReport {
+  /** The token response's `scope`, as it says; null when it listed none. */
+  listed: string[] | null;
+  /** When the response listed none: OAuth 2.0 (RFC 6749 §5.1) then means the scopes asked were granted. */
+  asAsked: string[];
+  /** OpenID scopes asked and not listed, but shown granted by what came back (`shownBy`: "an ID token"). */
+  inEffect: { scope: string; shownBy: string }[];
+  /** OpenID scopes asked and not listed, with nothing to tell either way (claims scopes such as email). */
+  unconfirmed: string[];
+  /** Asked and not granted: not listed, and not an OpenID scope shown in effect. */
+  notGranted: string[];
+}
+
+export function scopeReport(p: ProfileView): ScopeReport | null {
+  const token = tokenOf(p);
+  if (!token) return null;
+  const asked = scopesOf(p);
+  const listed = token.scope === null ? null : splitScopes(token.scope);
+  const report: ScopeReport = { listed, asAsked: listed === null ? asked : [], inEffect: [], unconfirmed: [], notGranted: [] };
+  if (listed === null) return report;
+  for (const scope of asked.filter((s) => !listed.includes(s))) {
+    if (scope === "openid" && token.subject) {
+      report.inEffect.push({ scope, shownBy: "an ID token" });
+    } else if (scope === "offline_access" && p.hasRefreshToken) {
+      report.inEffect.push({ scope, shownBy: "a refresh token" });
+    } else if (OPENID_SCOPES.includes(scope) && scope !== "openid" && scope !== "offline_access") {
+      report.unconfirmed.push(scope);
+    } else {
+      report.notGranted.push(scope);
+    }
+  }
+  return report;
+}
