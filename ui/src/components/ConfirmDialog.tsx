@@ -1,11 +1,13 @@
-// A modal question with two answers: focus starts on the safe one, Escape or the backdrop cancels, Tab stays
-// inside, and focus returns where it was when it closes.
+// A modal question with two answers, or three when there is a second way to go ahead (Remove, or Log out
+// and remove): focus starts on the safe one, Escape or the backdrop cancels, Tab stays inside, and focus
+// returns where it was when it closes.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 
 export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  alternative,
   danger = false,
   busy = false,
   onConfirm,
@@ -14,6 +16,8 @@ export function ConfirmDialog({
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** A second way to go ahead, shown between Cancel and the confirm button. */
+  alternative?: { label: string; onSelect: () => void };
   danger?: boolean;
   busy?: boolean;
   onConfirm: () => void;
@@ -26,6 +30,11 @@ export function ConfirmDialog({
     cancel.current?.focus();
     return () => before?.focus();
   }, []);
+  // A button pressed while busy was disabled, which drops focus out of the dialog: bring it back when the
+  // work ends and the dialog stays (a failure shown inside it).
+  useEffect(() => {
+    if (!busy && !box.current?.contains(document.activeElement)) cancel.current?.focus();
+  }, [busy]);
 
   function onKeyDown(e: KeyboardEvent) {
     if (e.key === "Escape") {
@@ -65,6 +74,11 @@ export function ConfirmDialog({
           <button ref={cancel} type="button" className="button" onClick={onCancel} disabled={busy}>
             Cancel
           </button>
+          {alternative && (
+            <button type="button" className="button" onClick={alternative.onSelect} disabled={busy}>
+              {alternative.label}
+            </button>
+          )}
           <button
             type="button"
             className={`button ${danger ? "button-danger" : "button-primary"}`}

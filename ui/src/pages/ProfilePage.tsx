@@ -1,9 +1,10 @@
 // One profile: its credential and what to do with it (log in, get, copy, log out), Try a request, the token
 // request it would send, SAML settings for the IdP admin, the secrets it keeps (reveal on request), its
-// settings, Edit and Remove.
+// settings, Edit and Remove (with Log out and remove, so removing does not leave live tokens at the provider).
 import { useState } from "react";
 
 import type { AppError } from "../bindings/AppError";
+import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileView } from "../bindings/ProfileView";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CredentialPanel } from "../components/CredentialPanel";
@@ -15,6 +16,7 @@ import { SecretsCard } from "../components/SecretsCard";
 import { SettingsList } from "../components/SettingsList";
 import { StrategyIcon } from "../components/StrategyIcon";
 import { TryRequest } from "../components/TryRequest";
+import { flash } from "../lib/flash";
 import { formFromProfile, toProfileForm } from "../lib/forms";
 import { usePlatform } from "../lib/platform-context";
 import { kindOf } from "../lib/profiles";
@@ -47,7 +49,8 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const strategy = byId(profile.strategy);
   const kind = kindOf(profile);
   const [confirming, setConfirming] = useState(false);
-  const [removing, setRemoving] = useState(false);
+  /** What Remove is doing now (logging out first, or removing), and which of its buttons started it. */
+  const [removing, setRemoving] = useState<{ step: "loggingOut" | "removing"; logOutFirst: boolean } | null>(null);
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [loginRequest, setLoginRequest] = useState(0);
   const [allowed, setAllowed] = useState<string | null>(null);
@@ -88,15 +91,37 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
     onAddScope: (scope) => void addScope(scope),
   };
 
-  async function remove() {
-    setRemoving(true);
+  // Log out and remove: tokens left at the provider stay valid until they expire, so removing can revoke
+  // them first. A failed logout keeps the profile (and says so in the dialog); Remove is still offered.
+  const hasTokens = kind !== "apiKey" && (profile.hasAccessToken || profile.hasRefreshToken);
+  const [logoutError, setLogoutError] = useState<AppError | null>(null);
+  function closeRemove() {
+    setConfirming(false);
+    setLogoutError(null);
+  }
+  async function remove(logOutFirst: boolean) {
+    setLogoutError(null);
+    let loggedOut: LogoutOutcome | null = null;
+    if (logOutFirst) {
+      setRemoving({ step: "loggingOut", logOutFirst });
+      try {
+        loggedOut = await platform.logout(profile.name);
+      } catch (reason) {
+        setLogoutError(toAppError(reason));
+        setRemoving(null);
+        return;
+      }
+    }
+    setRemoving({ step: "removing", logOutFirst });
     try {
       await platform.removeProfile(profile.name);
+      flash(`Removed ${profile.name}.${loggedOut ? REMOVED_AFTER[loggedOut] : ""}`);
       navigate({ page: "profiles" });
     } catch (reason) {
       setActionError(toAppError(reason));
-      setConfirming(false);
-      setRemoving(false);
+      closeRemove();
+      setRemoving(null);
+      if (loggedOut) onChanged();
     }
   }
 
@@ -180,18 +205,53 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
       {confirming && (
         <ConfirmDialog
           title={`Remove ${profile.name}?`}
-          confirmLabel={removing ? "Removing…" : "Remove"}
+          confirmLabel={
+            removing?.logOutFirst === hasTokens
+              ? removing.step === "loggingOut"
+                ? "Logging out…"
+                : "Removing…"
+              : hasTokens
+                ? "Log out and remove"
+                : "Remove"
+          }
+          alternative={
+            hasTokens
+              ? { label: removing && !removing.logOutFirst ? "Removing…" : "Remove", onSelect: () => void remove(false) }
+              : undefined
+          }
           danger
-          busy={removing}
-          onConfirm={remove}
-          onCancel={() => setConfirming(false)}
+          busy={removing !== null}
+          onConfirm={() => void remove(hasTokens)}
+          onCancel={closeRemove}
         >
-          <p>
-            Its settings and every secret it keeps in your keychain (tokens, client secret, API key, password) are
-            deleted. Tokens are not revoked: log out first to revoke them. This cannot be undone.
-          </p>
+          <div className="stack">
+            <p>
+              Its settings and every secret it keeps in your keychain (tokens, client secret, API key, password) are
+              deleted. This cannot be undone.
+            </p>
+            {hasTokens && (
+              <p>
+                <strong>Log out and remove</strong> revokes its tokens at the provider first (where the provider can).{" "}
+                <strong>Remove</strong> only deletes them here: they stay valid at the provider until they expire.
+              </p>
+            )}
+            {logoutError && (
+              <>
+                <p>Logging out failed, so {profile.name} was kept. Remove deletes it without revoking; Cancel keeps it.</p>
+                <ErrorNotice error={logoutError} />
+              </>
+            )}
+          </div>
         </ConfirmDialog>
       )}
     </>
   );
 }
+
+/** What the list says after Log out and remove, after "Removed NAME.". */
+const REMOVED_AFTER: Record<LogoutOutcome, string> = {
+  revoked: " The provider revoked its refresh token first.",
+  sessionEnded: " The server ended its session first.",
+  forgottenOnly: " Its provider cannot revoke tokens: they stay valid there until they expire.",
+  wasNotLoggedIn: "",
+};

@@ -1,11 +1,14 @@
 // The profiles page: every profile with its credential status, a search that filters them, Add credential,
-// and what to do when there are none or they cannot be read. A row opens the profile's page.
+// and what to do when there are none or they cannot be read. A row opens the profile's page. What a page
+// that returned here left to say (Remove: "Removed demo.") shows above the list for a few seconds.
 import { useMemo, useRef, useState } from "react";
 
 import { EmptyState } from "../components/EmptyState";
 import { ErrorState } from "../components/ErrorState";
+import { SuccessNotice } from "../components/Notice";
 import { ProfileList, type ProfileListHandle } from "../components/ProfileList";
 import { SearchBox } from "../components/SearchBox";
+import { useFlash } from "../lib/flash";
 import { matches } from "../lib/profiles";
 import { href, navigate } from "../lib/routes";
 import { useStrategies } from "../lib/strategies";
@@ -24,6 +27,7 @@ export function ProfilesPage() {
   const nowSecs = useNowSecs();
   const list = useRef<ProfileListHandle>(null);
   const { byId } = useStrategies();
+  const flashed = useFlash();
   const short = (id: string) => byId(id)?.short ?? id;
 
   const all = state.status === "ready" ? state.profiles : [];
@@ -61,6 +65,8 @@ export function ProfilesPage() {
           </a>
         </div>
       </header>
+
+      {flashed.text && <SuccessNotice>{flashed.text}</SuccessNotice>}
 
       {state.status === "loading" && <div className="loading" aria-busy="true" />}
 
