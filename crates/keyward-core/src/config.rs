@@ -134,10 +134,12 @@ impl Home {
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
         let file = opts.open(&path).map_err(io("open", &path))?;
         let start = Instant::now();
+        let mut waited = false;
         loop {
             match file.try_lock() {
-                Ok(()) => return Ok(FileLock { _file: file }),
+                Ok(()) => return Ok(FileLock { _file: file, waited }),
                 Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < timeout => {
+                    waited = true;
                     std::thread::sleep(Duration::from_millis(25))
                 }
                 Err(std::fs::TryLockError::WouldBlock) => return Err(ConfigError::LockTimeout(path)),
@@ -151,6 +153,8 @@ impl Home {
 #[derive(Debug)]
 pub struct FileLock {
     _file: File,
+    /// Someone else held it first: what they did while we waited may have to be read again.
+    pub waited: bool,
 }
 
 /// The config file's contents.

@@ -32,7 +32,11 @@ impl Keyward {
     async fn obtain_inner(&self, store_id: &str, name: &str, profile: &Profile) -> Result<TokenData> {
         let d = def(profile.strategy);
         let cx = Cx { cx: self.context(), store_id, name };
-        let refresh = self.secret(store_id, name, SecretField::RefreshToken)?;
+        // Only strategies that refresh read a refresh token (a keychain round trip each).
+        let refresh = match d.refresh {
+            Some(_) => self.secret(store_id, name, SecretField::RefreshToken)?,
+            None => None,
+        };
         if let (Some(rt), Some(build)) = (refresh, d.refresh) {
             if let Some(req) = build(&cx, profile, rt)? {
                 let resp = req.send(&self.http, "the refresh endpoint").await?;

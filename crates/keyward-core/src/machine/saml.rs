@@ -148,11 +148,7 @@ impl Keyward {
         }
         let resp = req.send(&self.http, "the token endpoint").await?;
         let data = resp.token(&ResponseNames::default(), self.clock.now(), "the token endpoint")?;
-        self.store_token_data(&store_id, name, data)?;
-        self.cached(&store_id, name)?.ok_or_else(|| {
-            crate::keychain::KeychainError::Failed { reason: "the token just stored could not be read back".into() }
-                .into()
-        })
+        self.store_token_data(&store_id, name, data, None)
     }
 }
 

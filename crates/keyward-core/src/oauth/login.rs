@@ -212,7 +212,7 @@ impl Keyward {
             exchange = exchange.add_extra_param("resource", resource.clone());
         }
         let stored = match exchange.request_async(&crate::http::oauth_client(&self.http)).await {
-            Ok(resp) => self.store_tokens(&store_id, name, &resp),
+            Ok(resp) => self.store_tokens(&store_id, name, &resp).map(|t| t.meta),
             Err(e) => Err(token_error(e, &scrub)),
         }
         .map_err(|e| plainly(e, name));

@@ -125,7 +125,7 @@ impl Keyward {
 
     /// Store a token response: the refresh token first (rotation: the new one must be safe before the old
     /// one is forgotten), then the access token. A response without `refresh_token` keeps the old one.
-    pub(crate) fn store_tokens(&self, store_id: &str, name: &str, resp: &TokenResponse) -> Result<TokenMeta> {
+    pub(crate) fn store_tokens(&self, store_id: &str, name: &str, resp: &TokenResponse) -> Result<StoredToken> {
         let now = self.clock.now();
         let data = TokenData {
             access_token: Secret::new(resp.access_token().secret().clone()),
@@ -136,27 +136,34 @@ impl Keyward {
             token_type: resp.token_type().as_ref().to_string(),
             subject: resp.extra_fields().id_token.as_deref().and_then(subject_of),
         };
-        self.store_token_data(store_id, name, data)
+        // A refresh answer often has no ID token: the subject we knew is kept.
+        let previous = if data.subject.is_none() { self.cached(store_id, name)? } else { None };
+        self.store_token_data(store_id, name, data, previous.as_ref())
     }
 
     /// Store a token: the refresh token first (rotation: the new one must be safe before the old one is
     /// forgotten), then the access token. A response without a refresh token keeps the old one; one
-    /// without a subject keeps the subject we knew.
-    pub(crate) fn store_token_data(&self, store_id: &str, name: &str, data: TokenData) -> Result<TokenMeta> {
+    /// without a subject keeps the subject of `previous`, the token it replaces.
+    pub(crate) fn store_token_data(
+        &self,
+        store_id: &str,
+        name: &str,
+        data: TokenData,
+        previous: Option<&StoredToken>,
+    ) -> Result<StoredToken> {
         if let Some(rt) = &data.refresh_token {
             self.set_secret(store_id, name, SecretField::RefreshToken, rt)?;
         }
-        let previous = self.cached(store_id, name)?;
         let meta = TokenMeta {
             expires_at: data.expires_at,
             issued_at: data.issued_at,
             scope: data.scope,
-            subject: data.subject.or(previous.and_then(|p| p.meta.subject)),
+            subject: data.subject.or_else(|| previous.and_then(|p| p.meta.subject.clone())),
             token_type: data.token_type,
         };
-        let stored = StoredToken { access_token: data.access_token, meta: meta.clone() };
+        let stored = StoredToken { access_token: data.access_token, meta };
         self.set_secret(store_id, name, SecretField::AccessToken, &stored.to_secret())?;
-        Ok(meta)
+        Ok(stored)
     }
 
     /// A valid access token for the profile: the cached one while fresh, else refreshed.
@@ -171,7 +178,9 @@ impl Keyward {
             Obtains::Assertion if fresh => return Err(FlowError::NeedAssertion { profile: name.into() }.into()),
             _ => {}
         }
-        let before = self.cached(&store_id, name)?;
+        // With `fresh` the cached token does not matter: no keychain read for it.
+        let started = self.clock.now();
+        let before = if fresh { None } else { self.cached(&store_id, name)? };
         if let Some(t) = &before {
             if !fresh && !t.meta.is_stale(self.clock.now()) {
                 return Ok(before.expect("checked"));
@@ -182,15 +191,18 @@ impl Keyward {
         // refresh token is used twice. The lock is shared by every thread and process on this home.
         let home = self.home().clone();
         let lock_name = format!("grant-{name}");
-        let _lock = tokio::task::spawn_blocking(move || home.lock(&lock_name, GRANT_LOCK_WAIT))
+        let lock = tokio::task::spawn_blocking(move || home.lock(&lock_name, GRANT_LOCK_WAIT))
             .await
             .expect("lock task does not panic")?;
-        // Re-read: whoever held the lock may have refreshed already. With `fresh`, only a token other
-        // than the one we saw before waiting counts as new.
-        if let Some(t) = self.cached(&store_id, name)? {
-            let replaced = before.as_ref().is_none_or(|b| b.access_token != t.access_token);
-            if !t.meta.is_stale(self.clock.now()) && (!fresh || replaced) {
-                return Ok(t);
+        // Re-read when we waited: whoever held the lock may have refreshed already. With `fresh`, only a
+        // token issued since we asked counts as new. (Without a wait there is nothing new to read, and
+        // each keychain read costs a D-Bus round trip.)
+        if lock.waited {
+            if let Some(t) = self.cached(&store_id, name)? {
+                let new_since = t.meta.issued_at >= started;
+                if !t.meta.is_stale(self.clock.now()) && (!fresh || new_since) {
+                    return Ok(t);
+                }
             }
         }
         match obtains {
@@ -199,13 +211,8 @@ impl Keyward {
             Obtains::Request => {
                 let result = self.obtain(&store_id, name, &profile).await;
                 self.record_token(AuditAction::TokenIssued, name, &result);
-                self.store_token_data(&store_id, name, result?)?;
-                self.cached(&store_id, name)?.ok_or_else(|| {
-                    crate::keychain::KeychainError::Failed {
-                        reason: "the token just stored could not be read back".into(),
-                    }
-                    .into()
-                })
+                // Machine tokens have no subject to carry over from the token they replace.
+                self.store_token_data(&store_id, name, result?, None)
             }
         }
     }
@@ -255,11 +262,7 @@ impl Keyward {
                 return Err(token_error(e, &scrub));
             }
         };
-        self.store_tokens(store_id, name, &resp)?;
-        self.cached(store_id, name)?.ok_or_else(|| {
-            crate::keychain::KeychainError::Failed { reason: "the token just stored could not be read back".into() }
-                .into()
-        })
+        self.store_tokens(store_id, name, &resp)
     }
 
     /// Forget the profile's tokens, revoking the refresh token (RFC 7009) first where the provider can.
