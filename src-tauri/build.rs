@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "check_form",
     "add_profile",
     "edit_profile",
+    "test_profile",
     "discover",
     "audit_events",
     "login",

@@ -50,6 +50,7 @@ pub fn run() {
             profiles::check_form,
             profiles::add_profile,
             profiles::edit_profile,
+            profiles::test_profile,
             profiles::discover,
             profiles::audit_events,
             login::login,

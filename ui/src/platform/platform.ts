@@ -33,6 +33,8 @@ export interface Platform {
   addProfile(form: ProfileForm): Promise<ProfileView>;
   /** Secrets left empty keep the stored ones. */
   editProfile(form: ProfileForm): Promise<ProfileView>;
+  /** Try a machine credential's token request with the form's settings; nothing is saved. */
+  testProfile(form: ProfileForm, editing: boolean): Promise<TokenMeta>;
   discover(issuer: string): Promise<DiscoveryView>;
   auditEvents(): Promise<AuditEvent[]>;
 

@@ -25,6 +25,7 @@ export const tauriPlatform: Platform = {
   checkForm: (form, editing) => call("check_form", { form, editing }),
   addProfile: (form) => call("add_profile", { form }),
   editProfile: (form) => call("edit_profile", { form }),
+  testProfile: (form, editing) => call("test_profile", { form, editing }),
   discover: (issuer) => call("discover", { issuer }),
   auditEvents: () => call("audit_events"),
 

@@ -24,9 +24,9 @@ pub async fn run(command: Command) -> Result {
     match command {
         Command::Profile(cmd) => profile_commands::run(&kw, *cmd),
         Command::Key(cmd) => keys::run(&kw, cmd),
-        Command::Apikey(ApikeyCmd::Set { name, stdin: _, placement }) => {
+        Command::Apikey(ApikeyCmd::Set { name, stdin: _, placement, base_url }) => {
             let key = read_stdin_secret("--stdin")?;
-            let view = kw.set_api_key(&name, key, placement.as_deref())?;
+            let view = kw.set_api_key(&name, key, placement.as_deref(), base_url.as_deref())?;
             let placement = view.settings.api_key_placement.as_deref().unwrap_or("bearer");
             eprintln!("Stored the API key of {name} in the keychain (placement {placement}).");
             Ok(())
@@ -129,16 +129,26 @@ pub async fn run(command: Command) -> Result {
     }
 }
 
-/// A file's contents, or standard input's for `-`, bounded.
+/// The most a file given on the command line (a profile, an assertion, a PEM key) may hold.
+const MAX_INPUT: u64 = 1 << 20;
+
+/// A file's contents, or standard input's for `-`, refused whole when larger than [`MAX_INPUT`] (a cut
+/// file would only fail later with a confusing parse error).
 pub(crate) fn read_input(source: &str) -> Result<String> {
     let mut s = String::new();
-    let limit = 4 << 20;
     let res = if source == "-" {
-        std::io::stdin().take(limit).read_to_string(&mut s)
+        std::io::stdin().take(MAX_INPUT + 1).read_to_string(&mut s)
     } else {
-        std::fs::File::open(source).and_then(|f| f.take(limit).read_to_string(&mut s))
+        std::fs::File::open(source).and_then(|f| f.take(MAX_INPUT + 1).read_to_string(&mut s))
     };
     res.map_err(|e| ConfigError::bad_field(source, &format!("could not read it: {e}")))?;
+    if s.len() as u64 > MAX_INPUT {
+        return Err(ConfigError::bad_field(
+            source,
+            &format!("larger than {} KiB, which no profile, assertion or key is", MAX_INPUT >> 10),
+        )
+        .into());
+    }
     Ok(s)
 }
 
