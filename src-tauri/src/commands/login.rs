@@ -12,8 +12,6 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tokio::sync::oneshot;
 
-use super::core;
-
 /// A login under way: its tag (so that a finished login removes only its own), how to cancel it, and the
 /// address its browser was sent to.
 struct Waiting {
@@ -76,7 +74,6 @@ pub async fn login(
     logins: State<'_, Arc<Logins>>,
 ) -> Result<TokenMeta, AppError> {
     let (id, cancelled) = logins.start(&name);
-    let (kw, who) = (Arc::clone(&keyward), name.clone());
     let (registry, profile) = (Arc::clone(&logins), name.clone());
     let progress = move |step: LoginProgress| {
         if let LoginProgress::OpeningBrowser { url } = &step {
@@ -92,9 +89,9 @@ pub async fn login(
             std::future::pending::<()>().await;
         }
     };
-    let result = core(move || async move { kw.login(&who, DEFAULT_TIMEOUT, progress, cancel).await }).await;
+    let result = keyward.login(&name, DEFAULT_TIMEOUT, progress, cancel).await;
     logins.finish(&name, id);
-    result
+    Ok(result?)
 }
 
 /// Cancel the login of `name` (the Cancel button); nothing happens when none is waiting.

@@ -12,8 +12,6 @@ pub mod login;
 pub mod profiles;
 pub mod use_credential;
 
-use std::future::Future;
-
 use keyward_core::{AppError, ErrorCode};
 
 /// Run a blocking core call on the blocking pool and turn its error into the UI's shape.
@@ -31,17 +29,6 @@ pub(crate) async fn blocking<T: Send + 'static>(
             })
         }
     }
-}
-
-/// Run an async core call (network and keychain) to completion on the blocking pool: `f` builds the future
-/// there, so it need not be `Send`, and the keychain's synchronous waits never stall an async worker.
-pub(crate) async fn core<T, Fut>(f: impl FnOnce() -> Fut + Send + 'static) -> Result<T, AppError>
-where
-    T: Send + 'static,
-    Fut: Future<Output = keyward_core::Result<T>>,
-{
-    let runtime = tokio::runtime::Handle::current();
-    blocking(move || runtime.block_on(f())).await
 }
 
 /// The command list is written once, in `build.rs`; the handler, the capability and the UI's platform door
