@@ -172,14 +172,20 @@ export async function click(browser, text, { timeout = 10_000 } = {}) {
 
 /** Replace the text of the input whose id is `id` (the form's inputs are `field-NAME`), typing it as a
  * person would. (WebDriver's Element Clear empties the DOM value behind React's back, so React puts the old
- * value back: select all and delete instead.) */
+ * value back; and WebKitWebDriver does not select all on Ctrl-A: go to the end and delete what is there,
+ * one key at a time, then check the field is empty before typing.) */
 export async function fill(browser, id, value) {
   const el = await browser.$(`#${id}`);
   await el.waitForDisplayed({ timeout: 10_000 });
   await el.scrollIntoView({ block: 'center' });
   await el.click();
-  await browser.keys(['Control', 'a']);
-  await browser.keys(['Backspace']);
+  const before = String(await el.getValue());
+  if (before.length > 0) {
+    await browser.keys(['End']);
+    await browser.keys(Array(before.length).fill('Backspace'));
+  }
+  const left = String(await el.getValue());
+  if (left !== '') throw new Error(`could not clear #${id}: it still holds ${JSON.stringify(left)}`);
   await el.addValue(value);
 }
 

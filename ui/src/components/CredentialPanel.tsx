@@ -125,7 +125,7 @@ export function CredentialPanel({
     <section className="card credential" aria-labelledby="credential-title">
       <div className="card-head">
         <h2 id="credential-title">{kind === "apiKey" ? "API key" : kind === "signIn" ? "Sign-in" : "Access token"}</h2>
-        <StatusPill profile={profile} />
+        <StatusPill profile={profile} refused={error?.code === "refused" && (last === "token" || last === "copy")} />
       </div>
 
       <TokenSummary profile={profile} />

@@ -211,6 +211,9 @@ describe("Try a request", () => {
 
     const alert = await screen.findByRole("alert");
     expect(alert.textContent).toContain("Check the profile's client secret.");
+    expect(credential().querySelector(".pill")?.textContent, "the status turns to failed, not a green pill").toBe(
+      "Refused by the server",
+    );
     await user.click(within(alert).getByRole("button", { name: "Edit client secret" }));
     expect(window.location.hash).toBe("#/profiles/m2m/edit/clientSecret");
     await waitFor(() => expect(document.activeElement?.id).toBe("field-clientSecret"));
