@@ -38,6 +38,9 @@ pub enum Command {
         /// Seconds to wait for you to finish in the browser
         #[arg(long, default_value_t = 120)]
         timeout: u64,
+        /// Let a sign-in as another account than the profile's last one replace its tokens
+        #[arg(long)]
+        replace_user: bool,
     },
     /// Print a valid access token (cached, or refreshed when close to expiry)
     Token {

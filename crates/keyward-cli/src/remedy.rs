@@ -6,6 +6,9 @@ use keyward_core::Remedy;
 pub fn words(remedy: &Remedy) -> String {
     match remedy {
         Remedy::LogIn { profile } => format!("sign in again: `keyward login {profile}` (--timeout sets a longer wait)"),
+        Remedy::ReplaceUser { profile, subject } => format!(
+            "if {subject} is the account you mean, sign in again and let it replace the tokens: `keyward login {profile} --replace-user`"
+        ),
         Remedy::GetNewToken { profile } => {
             format!("get a new credential: `keyward token {profile} --fresh` (or `keyward login {profile}`)")
         }

@@ -321,3 +321,29 @@ fn a_flood_of_idle_connections_neither_spins_nor_spends_the_descriptors_the_logi
     assert_eq!(said.matches("has run out of file descriptors").count(), 1, "not once per failed accept: {said}");
     assert_eq!(kw.run(&["profile", "show", "demo", "--json"]).ok().json()["hasRefreshToken"], true);
 }
+
+#[test]
+fn a_sign_in_as_another_account_does_not_replace_the_tokens_unasked() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+    kw.run(&["login", "demo"]).ok();
+    let alice = kw.keychain("demo", "refreshToken").expect("alice's refresh token");
+    // Someone else finishes the next sign-in (the address was on the browser's command line).
+    let bob = kw.with("KEYWARD_RIG_LOGIN", "bob");
+    let run = bob
+        .run(&["login", "demo"])
+        .fails(3, "the sign-in came back as bob, but profile demo holds the tokens of alice");
+    assert!(run.stderr.contains("hint: if bob is the account you mean"), "{}", run.stderr);
+    assert!(run.stderr.contains("`keyward login demo --replace-user`"), "{}", run.stderr);
+    assert_eq!(bob.keychain("demo", "refreshToken").as_deref(), Some(alice.as_str()), "alice's tokens are kept");
+    let show = bob.run(&["profile", "show", "demo", "--json"]).ok().json();
+    assert_eq!(show["token"]["subject"], "alice");
+    assert!(
+        bob.browser_page()["text"].as_str().unwrap_or_default().contains("came back as bob"),
+        "the tab says so too"
+    );
+    // Asked for, it replaces them.
+    bob.run(&["login", "demo", "--replace-user"]).ok();
+    assert_eq!(bob.run(&["profile", "show", "demo", "--json"]).ok().json()["token"]["subject"], "bob");
+}

@@ -63,7 +63,7 @@ fn bad_input_is_refused_and_loses_nothing() {
     kw.run(&["profile", "add", "x", "--issuer", "http://id.example.com", "--client-id", "a"]).fails(2, "use https");
     kw.run(&["profile", "add", "x", "--issuer", "not a url", "--client-id", "a"]).fails(2, "issuer: not a URL");
     kw.run(&["profile", "add", "x", "--issuer", ISSUER]).fails(2, "clientId: required");
-    kw.run(&["profile", "add", "x", "--client-id", "a"]).fails(2, "set --issuer");
+    kw.run(&["profile", "add", "x", "--client-id", "a"]).fails(2, "set the issuer (for discovery)");
     kw.run(&["profile", "edit", "ok", "--set", "colour=blue"])
         .fails(2, "unknown field \"colour\"; this strategy has: issuer, clientId");
     kw.run(&["profile", "edit", "ok", "--set", "redirectPort=http"]).fails(2, "redirectPort: a port number");

@@ -11,6 +11,8 @@ use ts_rs::TS;
 pub enum Remedy {
     /// Sign in to the profile again in the browser.
     LogIn { profile: String },
+    /// Sign in again, letting the sign-in as `subject` replace the profile's tokens of another account.
+    ReplaceUser { profile: String, subject: String },
     /// Get a new credential now instead of the cached one.
     GetNewToken { profile: String },
     /// Add a scope to the profile's scopes, then sign in again (the scope, when the API named it).
@@ -43,6 +45,7 @@ impl Remedy {
         match self {
             Remedy::LogIn { profile }
             | Remedy::GetNewToken { profile }
+            | Remedy::ReplaceUser { profile, .. }
             | Remedy::AddScope { profile, .. }
             | Remedy::EditField { profile, .. }
             | Remedy::AllowHost { profile, .. }

@@ -70,6 +70,7 @@ impl Logins {
 pub async fn login(
     name: String,
     on_progress: Channel<LoginProgress>,
+    replace_user: Option<bool>,
     keyward: State<'_, Arc<Keyward>>,
     logins: State<'_, Arc<Logins>>,
 ) -> Result<TokenMeta, AppError> {
@@ -89,7 +90,7 @@ pub async fn login(
             std::future::pending::<()>().await;
         }
     };
-    let result = keyward.login(&name, DEFAULT_TIMEOUT, progress, cancel).await;
+    let result = keyward.login_as(&name, DEFAULT_TIMEOUT, replace_user.unwrap_or(false), progress, cancel).await;
     logins.finish(&name, id);
     Ok(result?)
 }

@@ -82,10 +82,10 @@ export function CredentialPanel({
     return result;
   });
 
-  const startLogin = () => {
+  const startLogin = (replaceUser = false) => {
     setOutcome(null);
     setLast("login");
-    login.start();
+    login.start({ replaceUser });
   };
   const act = (which: "token" | "copy" | "logout", run: () => void) => () => {
     setOutcome(null);
@@ -94,7 +94,8 @@ export function CredentialPanel({
   };
   const fixes: Fixes = {
     ...pageFixes,
-    onLogin: kind === "signIn" ? startLogin : act("token", () => void getToken.run(true)),
+    onLogin: kind === "signIn" ? () => startLogin() : act("token", () => void getToken.run(true)),
+    onReplaceUser: () => startLogin(true),
     onGetToken: act("token", () => void getToken.run(true)),
   };
   // The page asked for a new sign-in (a scope was just added): a person signs in, a machine gets a token.
@@ -116,7 +117,7 @@ export function CredentialPanel({
   const fixIsLogin = error?.remedy?.kind === "logIn" && kind === "signIn";
   // First and primary while there is no credential; after the everyday actions once signed in.
   const loginButton = (
-    <button type="button" className={`button ${hasCredential ? "" : "button-primary"}`} onClick={startLogin} disabled={busy}>
+    <button type="button" className={`button ${hasCredential ? "" : "button-primary"}`} onClick={() => startLogin()} disabled={busy}>
       {hasTokens ? "Log in again" : "Log in"}
     </button>
   );

@@ -9,6 +9,8 @@ import { adviceFor, type FixKind } from "../lib/errors";
 export interface Fixes {
   /** "Log in again". */
   onLogin?: () => void;
+  /** "Sign in as SUBJECT instead": a new sign-in that may replace the tokens of another account. */
+  onReplaceUser?: () => void;
   /** "Get a new token". */
   onGetToken?: () => void;
   /** "Add SCOPE and log in". */
@@ -26,6 +28,8 @@ function handler(error: AppError, fix: FixKind, fixes: Fixes): (() => void) | un
   switch (fix) {
     case "logIn":
       return fixes.onLogin;
+    case "replaceUser":
+      return fixes.onReplaceUser;
     case "getNewToken":
       return fixes.onGetToken;
     case "addScope": {

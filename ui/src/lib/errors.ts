@@ -54,7 +54,7 @@ export function errorAdvice(code: ErrorCode, context: "list" | "action" = "actio
 }
 
 /** What a remedy's button does; the page that shows the notice supplies the handler. */
-export type FixKind = "logIn" | "getNewToken" | "addScope" | "editField" | "allowHost" | "retry";
+export type FixKind = "logIn" | "replaceUser" | "getNewToken" | "addScope" | "editField" | "allowHost" | "retry";
 
 /** A remedy in the window: the hint, and a button (`fix`) or a link (`href`) that carries it out. */
 export interface RemedyView {
@@ -77,6 +77,12 @@ export function remedyView(remedy: Remedy): RemedyView {
   switch (remedy.kind) {
     case "logIn":
       return { hint: "Sign in again in your browser.", label: "Log in again", fix: "logIn" };
+    case "replaceUser":
+      return {
+        hint: `Nothing was replaced. If ${remedy.subject} is the account you mean, sign in again and let it replace the tokens.`,
+        label: `Sign in as ${remedy.subject} instead`,
+        fix: "replaceUser",
+      };
     case "getNewToken":
       return { hint: "Get a new credential and try again.", label: "Get a new token", fix: "getNewToken" };
     case "addScope":

@@ -60,7 +60,8 @@ export interface Login {
   error: AppError | null;
   /** The user pressed Cancel on the last login. */
   cancelled: boolean;
-  start: () => void;
+  /** Start a login; `replaceUser` lets a sign-in as another account replace the profile's tokens. */
+  start: (options?: { replaceUser?: boolean }) => void;
   cancel: () => void;
 }
 
@@ -84,7 +85,7 @@ export function useLogin(name: string, onSignedIn: (meta: TokenMeta) => void): L
     };
   }, [platform, name]);
 
-  const start = useCallback(() => {
+  const start = useCallback((options: { replaceUser?: boolean } = {}) => {
     if (runningRef.current) return;
     runningRef.current = true;
     setRunning(true);
@@ -93,11 +94,15 @@ export function useLogin(name: string, onSignedIn: (meta: TokenMeta) => void): L
     setCancelled(false);
     setCancelling(false);
     platform
-      .login(name, (step) => {
-        if (!live.current) return;
-        const now = Date.now();
-        setProgress((state) => advance(state, name, step, now));
-      })
+      .login(
+        name,
+        (step) => {
+          if (!live.current) return;
+          const now = Date.now();
+          setProgress((state) => advance(state, name, step, now));
+        },
+        options.replaceUser ?? false,
+      )
       .then(
         (meta) => live.current && done.current(meta),
         (reason: unknown) => {

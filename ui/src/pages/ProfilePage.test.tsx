@@ -88,6 +88,21 @@ describe("Log in", () => {
     expect(fake.callsTo("login")).toHaveLength(2);
   });
 
+  it("a sign-in as another account replaces nothing until asked", async () => {
+    const { user, fake } = renderAt("#/profiles/demo", { profiles: [fakeSignedIn("demo", "alice", 3600)] });
+    fake.failNext("login", {
+      code: "refused",
+      message: "the sign-in came back as bob, but profile demo holds the tokens of alice; they were not replaced",
+      remedy: { kind: "replaceUser", profile: "demo", subject: "bob" },
+    });
+    await user.click(await screen.findByRole("button", { name: "Log in again" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Nothing was replaced.");
+    await user.click(within(alert).getByRole("button", { name: "Sign in as bob instead" }));
+    await waitFor(() => expect(fake.callsTo("login").length).toBe(2));
+    expect(fake.callsTo("login").map((args) => args[2])).toEqual([false, true]);
+  });
+
   it("a keychain error says to unlock it", async () => {
     const { user, fake } = renderAt("#/profiles/demo", { profiles: [fakeProfile("demo")] });
     fake.failNext("login", { code: "keychain", message: "the keychain is locked", remedy: { kind: "unlockKeychain" } });

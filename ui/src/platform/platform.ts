@@ -40,7 +40,8 @@ export interface Platform {
 
   // Signing in and using a credential
   /** Log in through the browser; `onProgress` hears each step. */
-  login(name: string, onProgress: (step: LoginProgress) => void): Promise<TokenMeta>;
+  /** `replaceUser`: a sign-in as another account than the profile's last one may replace its tokens. */
+  login(name: string, onProgress: (step: LoginProgress) => void, replaceUser?: boolean): Promise<TokenMeta>;
   /** Cancel a login waiting for the browser; false when none was. */
   cancelLogin(name: string): Promise<boolean>;
   /** Copy the address the login of `name` waiting now sent the browser to, for opening it by hand. */

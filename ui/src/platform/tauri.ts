@@ -29,10 +29,10 @@ export const tauriPlatform: Platform = {
   discover: (issuer) => call("discover", { issuer }),
   auditEvents: () => call("audit_events"),
 
-  login: (name, onProgress) => {
+  login: (name, onProgress, replaceUser = false) => {
     const channel = new Channel<LoginProgress>();
     channel.onmessage = onProgress;
-    return call("login", { name, onProgress: channel });
+    return call("login", { name, onProgress: channel, replaceUser });
   },
   cancelLogin: (name) => call("cancel_login", { name }),
   copyLoginUrl: (name) => call("copy_login_url", { name }),

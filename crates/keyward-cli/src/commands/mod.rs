@@ -49,7 +49,7 @@ pub async fn run(command: Command) -> Result {
             }
             Ok(())
         }
-        Command::Login { name, timeout } => login(&kw, &name, timeout).await,
+        Command::Login { name, timeout, replace_user } => login(&kw, &name, timeout, replace_user).await,
         Command::Token { name, fresh, json, dry_run, assertion } => {
             if dry_run {
                 let req = kw.dry_run(&name).await?;
@@ -166,7 +166,7 @@ pub(crate) fn read_stdin_secret(flag: &str) -> Result<Secret> {
     Ok(secret)
 }
 
-async fn login(kw: &Keyward, name: &str, timeout: u64) -> Result {
+async fn login(kw: &Keyward, name: &str, timeout: u64, replace_user: bool) -> Result {
     // Said the browser was silent: then its arrival is worth a line too.
     let silent = std::cell::Cell::new(false);
     let progress = |p: LoginProgress| match p {
@@ -192,7 +192,7 @@ async fn login(kw: &Keyward, name: &str, timeout: u64) -> Result {
         }
         LoginProgress::ExchangingCode => eprintln!("Exchanging the code for tokens…"),
     };
-    let meta = kw.login(name, Duration::from_secs(timeout), progress, ctrl_c()).await?;
+    let meta = kw.login_as(name, Duration::from_secs(timeout), replace_user, progress, ctrl_c()).await?;
     let who = meta.subject.map(|s| format!(" as {s}")).unwrap_or_default();
     let until = meta.expires_at.map(|e| format!("; access token valid until {}", rfc3339(e))).unwrap_or_default();
     eprintln!("Logged in to {name}{who}{until}.");

@@ -63,7 +63,21 @@ impl Keyward {
         progress: impl Fn(LoginProgress),
         cancel: impl Future<Output = ()>,
     ) -> Result<TokenMeta> {
-        let result = self.login_inner(name, timeout, progress, cancel).await;
+        self.login_as(name, timeout, false, progress, cancel).await
+    }
+
+    /// [`Keyward::login`], where `replace_user` lets a sign-in as another account than the profile's last
+    /// one replace its tokens. Without it, such a sign-in is refused and nothing is stored: anyone who saw
+    /// the sign-in address (it is on the browser's command line) could have finished it as themselves.
+    pub async fn login_as(
+        &self,
+        name: &str,
+        timeout: Duration,
+        replace_user: bool,
+        progress: impl Fn(LoginProgress),
+        cancel: impl Future<Output = ()>,
+    ) -> Result<TokenMeta> {
+        let result = self.login_inner(name, timeout, replace_user, progress, cancel).await;
         let (outcome, detail) = match &result {
             Ok(meta) => (Outcome::Ok, meta.subject.as_ref().map(|s| format!("signed in as {s}"))),
             Err(e) => (Outcome::Failed, Some(e.audit_text())),
@@ -78,6 +92,7 @@ impl Keyward {
         &self,
         name: &str,
         timeout: Duration,
+        replace_user: bool,
         progress: impl Fn(LoginProgress),
         cancel: impl Future<Output = ()>,
     ) -> Result<TokenMeta> {
@@ -212,7 +227,10 @@ impl Keyward {
             exchange = exchange.add_extra_param("resource", resource.clone());
         }
         let stored = match exchange.request_async(&crate::http::oauth_client(&self.http)).await {
-            Ok(resp) => self.store_tokens(&store_id, name, &resp).map(|t| t.meta),
+            Ok(resp) => match self.other_user(&store_id, name, &resp, replace_user)? {
+                Some(refused) => Err(refused.into()),
+                None => self.store_tokens(&store_id, name, &resp).map(|t| t.meta),
+            },
             Err(e) => Err(token_error(e, &scrub)),
         }
         .map_err(|e| plainly(e, name));
@@ -226,6 +244,31 @@ impl Keyward {
                 Err(e)
             }
         }
+    }
+}
+
+impl Keyward {
+    /// The refusal of a sign-in as another account than the one the profile's tokens are for, unless
+    /// `replace_user`; None when the accounts are the same or either is unknown.
+    fn other_user(
+        &self,
+        store_id: &str,
+        name: &str,
+        resp: &super::TokenResponse,
+        replace_user: bool,
+    ) -> Result<Option<FlowError>> {
+        if replace_user {
+            return Ok(None);
+        }
+        let Some(signed_in) = resp.extra_fields().id_token.as_deref().and_then(super::tokens::subject_of) else {
+            return Ok(None);
+        };
+        let previous = self.cached(store_id, name)?.and_then(|t| t.meta.subject);
+        Ok(previous.filter(|p| *p != signed_in).map(|previous| FlowError::OtherUser {
+            profile: name.into(),
+            previous,
+            signed_in,
+        }))
     }
 }
 

@@ -59,6 +59,8 @@ pub enum FlowError {
     TokenEndpoint { error: String, description: Option<String> },
     #[error("the provider no longer accepts this sign-in (invalid_grant{}); sign in again", describe(.description))]
     LoginAgain { profile: String, description: Option<String> },
+    #[error("the sign-in came back as {signed_in}, but profile {profile} holds the tokens of {previous}; they were not replaced (anyone who saw the sign-in address could have finished it as themselves)")]
+    OtherUser { profile: String, previous: String, signed_in: String },
     #[error("profile {profile} is not signed in yet")]
     NotLoggedIn { profile: String },
     #[error("profile {profile} has no valid token; it needs a fresh SAML assertion from your IdP")]
@@ -113,6 +115,7 @@ impl FlowError {
             FlowError::Authorization { .. }
             | FlowError::IssuerMismatch { .. }
             | FlowError::IssuerMissing
+            | FlowError::OtherUser { .. }
             | FlowError::TokenEndpoint { .. } => ErrorCode::Refused,
             FlowError::LoginAgain { .. } => ErrorCode::LoginAgain,
             FlowError::Timeout { .. }
@@ -136,6 +139,9 @@ impl FlowError {
             | FlowError::LoginAgain { profile, .. }
             | FlowError::NotLoggedIn { profile } => Some(Remedy::LogIn { profile: profile.clone() }),
             FlowError::NeedAssertion { profile } => Some(Remedy::ExchangeAssertion { profile: profile.clone() }),
+            FlowError::OtherUser { profile, signed_in, .. } => {
+                Some(Remedy::ReplaceUser { profile: profile.clone(), subject: signed_in.clone() })
+            }
             FlowError::Missing { remedy, .. } => Some(remedy.clone()),
             FlowError::HostNotBound { profile, host, .. } => {
                 Some(Remedy::AllowHost { profile: profile.clone(), host: host.clone() })

@@ -83,7 +83,7 @@ impl StoredToken {
 
 /// The subject of an ID token, decoded for display only (it came straight from the token endpoint over
 /// the back channel; nothing is decided on it).
-fn subject_of(id_token: &str) -> Option<String> {
+pub(crate) fn subject_of(id_token: &str) -> Option<String> {
     let payload = id_token.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
