@@ -223,6 +223,10 @@ fn a_browser_that_cannot_be_started_is_said_at_once() {
     assert!(run.stderr.contains("Could not open a browser"), "the failed launch is said: {}", run.stderr);
     assert!(run.stderr.contains("/nonexistent/keyward-test-browser"), "with what failed: {}", run.stderr);
     assert!(run.stderr.contains("/auth?"), "the URL is shown for opening by hand: {}", run.stderr);
+    // A launcher that starts but fails at once (xdg-open with no browser to hand to): its exit status.
+    let kw = kw.with("BROWSER", "false");
+    let run = kw.run(&["login", "demo", "--timeout", "2"]).fails(6, "no login arrived within 2 s");
+    assert!(run.stderr.contains("Could not open a browser") && run.stderr.contains("exited at once"), "{}", run.stderr);
 }
 
 #[test]

@@ -47,7 +47,12 @@ pub fn without_secrets(command: &mut Command) -> &mut Command {
     command
 }
 
-/// Start `command` detached from our standard streams and reap it when it exits (it may outlive us).
+/// How long a launcher is watched for a quick failure: `xdg-open` with no browser to hand to, or a
+/// `$BROWSER` script that gives up, exits non-zero at once; a browser that opened goes on running or exits 0.
+const LAUNCH_WATCH: std::time::Duration = std::time::Duration::from_millis(600);
+
+/// Start `command` detached from our standard streams, say so if it fails at once (its exit status), and
+/// reap it when it exits (it may outlive us).
 fn start(command: &mut Command) -> Result<(), String> {
     let mut child = without_secrets(command)
         .stdin(Stdio::null())
@@ -55,6 +60,15 @@ fn start(command: &mut Command) -> Result<(), String> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
+    let watched = std::time::Instant::now();
+    while watched.elapsed() < LAUNCH_WATCH {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("it exited at once with {status}")),
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(25)),
+            Err(_) => break,
+        }
+    }
     std::thread::spawn(move || child.wait());
     Ok(())
 }
@@ -70,4 +84,19 @@ fn spawn(candidate: &str, url: &str) -> Result<(), String> {
     }
     let (program, args) = words.split_first().ok_or("empty command")?;
     start(Command::new(program).args(args))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_launcher_that_fails_at_once_is_said_with_its_exit_status() {
+        let err = start(Command::new("sh").args(["-c", "exit 3"])).unwrap_err();
+        assert!(err.contains("exited at once") && err.contains('3'), "{err}");
+        start(&mut Command::new("true")).expect("a launcher that exits 0 opened the browser");
+        let started = std::time::Instant::now();
+        start(Command::new("sleep").arg("5")).expect("a browser that goes on running has started");
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "the watch is short");
+    }
 }

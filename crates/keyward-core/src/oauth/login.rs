@@ -139,7 +139,7 @@ impl Keyward {
         let (url, state) = auth.url();
 
         progress(LoginProgress::OpeningBrowser { url: url.to_string() });
-        let started = match super::browser::open(url.as_str()) {
+        let started = match crate::context::off_runtime(|| super::browser::open(url.as_str())) {
             Ok(()) => true,
             Err(reason) => {
                 progress(LoginProgress::BrowserFailed { url: url.to_string(), reason });
