@@ -4,6 +4,7 @@ import "@fontsource-variable/jetbrains-mono/wght.css";
 import "./styles/base.css";
 import "./styles/profiles.css";
 import "./styles/detail.css";
+import "./styles/login.css";
 import "./styles/forms.css";
 import "./styles/tables.css";
 
