@@ -334,6 +334,7 @@ fn a_sign_in_as_another_account_does_not_replace_the_tokens_unasked() {
     kw.run(&["login", "demo"]).ok();
     let alice = kw.keychain("demo", "refreshToken").expect("alice's refresh token");
     // Someone else finishes the next sign-in (the address was on the browser's command line).
+    let _ = std::fs::remove_file(kw.home.path().join("browser-out.json")); // the tab of alice's sign-in
     let bob = kw.with("KEYWARD_RIG_LOGIN", "bob");
     let run = bob
         .run(&["login", "demo"])
