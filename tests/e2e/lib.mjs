@@ -172,17 +172,20 @@ export async function click(browser, text, { timeout = 10_000 } = {}) {
 
 /** Replace the text of the input whose id is `id` (the form's inputs are `field-NAME`), typing it as a
  * person would. (WebDriver's Element Clear empties the DOM value behind React's back, so React puts the old
- * value back; and WebKitWebDriver does not select all on Ctrl-A: go to the end and delete what is there,
- * one key at a time, then check the field is empty before typing.) */
+ * value back; and WebKitWebDriver does not select all on Ctrl-A: select from script and delete with a key,
+ * then check the field is empty before typing.) */
 export async function fill(browser, id, value) {
   const el = await browser.$(`#${id}`);
   await el.waitForDisplayed({ timeout: 10_000 });
   await el.scrollIntoView({ block: 'center' });
   await el.click();
-  const before = String(await el.getValue());
-  if (before.length > 0) {
+  // Select the text from script (a real selection), then delete it with a real key press, which React
+  // sees as the person's input; a key at a time for whatever is left.
+  await browser.execute((input) => input.select(), el);
+  await browser.keys(['Backspace']);
+  for (let i = String(await el.getValue()).length; i > 0; i -= 1) {
     await browser.keys(['End']);
-    await browser.keys(Array(before.length).fill('Backspace'));
+    await browser.keys(['Backspace']);
   }
   const left = String(await el.getValue());
   if (left !== '') throw new Error(`could not clear #${id}: it still holds ${JSON.stringify(left)}`);
