@@ -20,7 +20,7 @@ use crate::machine::request::TokenData;
 use crate::profile::Profile;
 use crate::scrub::Scrubber;
 use crate::secret::Secret;
-use crate::strategies::{Obtains, Rides};
+use crate::strategies::{Ends, Obtains};
 
 /// How long a process waits for another one's refresh of the same grant.
 const GRANT_LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -274,29 +274,28 @@ impl Keyward {
         let had_tokens = refresh.is_some() || self.cached(&store_id, name)?.is_some();
 
         let cached = self.cached(&store_id, name)?;
+        let ends = crate::strategies::def(profile.strategy).ends;
         let revoke_result: Result<bool> = async {
-            let d = crate::strategies::def(profile.strategy);
-            if d.rides == Rides::Cookie {
-                // Ending a session is the server's logout endpoint, with the cookie.
-                let (Some(url), Some(cookie)) = (&profile.logout_url, &cached) else { return Ok(false) };
-                let mut req =
-                    crate::machine::request::TokenRequest::form(crate::profile::check_endpoint_url("logoutUrl", url)?);
-                req.headers
-                    .push(("Cookie".into(), crate::machine::request::Value::Secret(cookie.access_token.clone())));
-                let resp = req.send(&self.http, "the logout endpoint").await?;
-                if !(200..300).contains(&resp.status) {
-                    return Err(resp.error().into());
+            match ends {
+                Ends::SessionEndpoint => {
+                    let Some(req) = crate::strategies::session::logout_request(&profile, cached.as_ref())? else {
+                        return Ok(false);
+                    };
+                    let resp = req.send(&self.http, "the logout endpoint").await?;
+                    if !(200..300).contains(&resp.status) {
+                        return Err(resp.error().into());
+                    }
+                    Ok(true)
                 }
-                return Ok(true);
+                Ends::Revoke => {
+                    let Some(rt) = &refresh else { return Ok(false) };
+                    let endpoints = discovery::resolve(&self.http, &profile).await?;
+                    let Some(revocation) = endpoints.revocation.clone() else { return Ok(false) };
+                    self.revoke(&store_id, name, &profile, revocation, rt).await?;
+                    Ok(true)
+                }
+                Ends::Forget => Ok(false),
             }
-            if d.obtains != Obtains::SignIn {
-                return Ok(false);
-            }
-            let Some(rt) = &refresh else { return Ok(false) };
-            let endpoints = discovery::resolve(&self.http, &profile).await?;
-            let Some(revocation) = endpoints.revocation.clone() else { return Ok(false) };
-            self.revoke(&store_id, name, &profile, revocation, rt).await?;
-            Ok(true)
         }
         .await;
 
@@ -304,7 +303,7 @@ impl Keyward {
         self.delete_secret(&store_id, name, SecretField::AccessToken)?;
         self.delete_secret(&store_id, name, SecretField::RefreshToken)?;
         let outcome = match revoke_result {
-            Ok(true) if crate::strategies::def(profile.strategy).rides == Rides::Cookie => LogoutOutcome::SessionEnded,
+            Ok(true) if ends == Ends::SessionEndpoint => LogoutOutcome::SessionEnded,
             Ok(true) => LogoutOutcome::Revoked,
             Ok(false) if had_tokens => LogoutOutcome::ForgottenOnly,
             Ok(false) => LogoutOutcome::WasNotLoggedIn,

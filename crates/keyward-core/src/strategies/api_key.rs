@@ -1,7 +1,7 @@
 //! A provider-issued API key: the stored key is the credential, sent as a bearer token, a header or a
 //! query parameter (seeds 000 and 002).
 
-use super::{Def, Obtains, Rides};
+use super::{Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::keychain::SecretField;
 use crate::profile::fields::f;
@@ -23,6 +23,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::ApiKey],
     obtains: Obtains::Stored,
     rides: Rides::ApiKeyPlacement,
+    ends: Ends::Forget,
     check: super::no_check,
     can_obtain: |_, v| v.has_api_key,
     needs: CredentialStatus::Incomplete,

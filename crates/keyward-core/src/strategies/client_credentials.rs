@@ -1,7 +1,7 @@
 //! OAuth 2.0 client credentials with a client secret, sent as client_secret_basic or client_secret_post
 //! (RFC 6749 §2.3.1, §4.4).
 
-use super::{with_extras, Cx, Def, Obtains, Rides};
+use super::{with_extras, Cx, Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::error::Result;
 use crate::keychain::SecretField;
@@ -30,6 +30,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::ClientSecret],
     obtains: Obtains::Request,
     rides: Rides::Bearer,
+    ends: Ends::Forget,
     check: super::no_check,
     can_obtain: |_, v| v.has_client_secret,
     needs: CredentialStatus::Incomplete,

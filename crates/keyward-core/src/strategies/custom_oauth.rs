@@ -2,7 +2,7 @@
 //! (field names, JSON or form, Basic or body, audience, resource, a custom field), client authentication
 //! per DESIGN.md's table.
 
-use super::{Cx, Def, Obtains, Rides};
+use super::{Cx, Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::config::ConfigError;
 use crate::error::Result;
@@ -47,6 +47,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::ClientSecret],
     obtains: Obtains::Request,
     rides: Rides::Bearer,
+    ends: Ends::Forget,
     check,
     can_obtain: |_, _| true,
     needs: CredentialStatus::Incomplete,

@@ -1,7 +1,7 @@
 //! Email and password posted to a login endpoint for access and refresh tokens, refreshed at a refresh
 //! endpoint (seed 002).
 
-use super::{Cx, Def, Obtains, Rides};
+use super::{Cx, Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::error::Result;
 use crate::keychain::SecretField;
@@ -33,6 +33,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::Password],
     obtains: Obtains::Request,
     rides: Rides::Bearer,
+    ends: Ends::Forget,
     check: super::no_check,
     can_obtain: |_, v| v.has_password,
     needs: CredentialStatus::Incomplete,

@@ -14,7 +14,7 @@ mod jwt_login;
 mod pkce;
 mod private_key_jwt;
 mod saml_bearer;
-mod session;
+pub(crate) mod session;
 
 use crate::app::{CredentialStatus, ProfileView};
 use crate::config::ConfigError;
@@ -49,6 +49,17 @@ pub enum Rides {
     ApiKeyPlacement,
     /// As the `Cookie` header (a session).
     Cookie,
+}
+
+/// How logging out ends a credential beyond forgetting it here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ends {
+    /// Revoke the refresh token at the provider (RFC 7009), where it has a revocation endpoint.
+    Revoke,
+    /// End the session at the server's logout endpoint, with the cookie.
+    SessionEndpoint,
+    /// Nothing to end at a server: the stored token is forgotten.
+    Forget,
 }
 
 /// A token request being built: the context and the profile it is for.
@@ -96,6 +107,8 @@ pub struct Def {
     pub secrets: &'static [SecretField],
     pub obtains: Obtains,
     pub rides: Rides,
+    /// What logging out ends.
+    pub ends: Ends,
     /// Checks of fields that go together, beyond each field's own.
     pub check: fn(&Profile) -> Result<(), ConfigError>,
     /// Whether Keyward can get a new credential on its own now (a refresh token, a stored secret…).

@@ -3,7 +3,7 @@
 
 use base64::Engine;
 
-use super::{with_extras, Cx, Def, Obtains, Rides};
+use super::{with_extras, Cx, Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::error::Result;
 use crate::machine::request::TokenRequest;
@@ -44,6 +44,7 @@ pub static DEF: Def = Def {
     secrets: &[],
     obtains: Obtains::Request,
     rides: Rides::Bearer,
+    ends: Ends::Forget,
     check: super::no_check,
     can_obtain: |p, _| p.key_name.is_some(),
     needs: CredentialStatus::Incomplete,

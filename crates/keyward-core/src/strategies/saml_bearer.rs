@@ -1,7 +1,7 @@
 //! A SAML 2.0 assertion from the IdP exchanged for an access token (RFC 7522); the exchange itself is
 //! `machine::saml`.
 
-use super::{Def, Obtains, Rides};
+use super::{Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
 use crate::keychain::SecretField;
 use crate::profile::fields::f;
@@ -28,6 +28,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::ClientSecret],
     obtains: Obtains::Assertion,
     rides: Rides::Bearer,
+    ends: Ends::Forget,
     check: super::no_check,
     can_obtain: |_, _| false,
     needs: CredentialStatus::AssertionRequired,

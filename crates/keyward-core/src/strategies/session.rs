@@ -1,11 +1,15 @@
 //! Email and password posted to a login endpoint for a session cookie, ended at a logout endpoint (seed
 //! 002). The cookie rides as the `Cookie` header.
 
-use super::{Def, Obtains, Rides};
+use super::{Def, Ends, Obtains, Rides};
 use crate::app::CredentialStatus;
+use crate::error::Result;
 use crate::keychain::SecretField;
+use crate::machine::request::{TokenRequest, Value};
+use crate::oauth::tokens::StoredToken;
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
+use crate::profile::{check_endpoint_url, Profile};
 use crate::profile::{FieldInfo, Strategy};
 
 const FIELDS: &[FieldInfo] = &[
@@ -30,6 +34,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::Password],
     obtains: Obtains::Request,
     rides: Rides::Cookie,
+    ends: Ends::SessionEndpoint,
     check: super::no_check,
     can_obtain: |_, v| v.has_password,
     needs: CredentialStatus::Incomplete,
@@ -37,3 +42,11 @@ pub static DEF: Def = Def {
     refresh: None,
     retry_on_401: true,
 };
+
+/// The request that ends the session: the cookie to the logout endpoint; None without either.
+pub(crate) fn logout_request(p: &Profile, cookie: Option<&StoredToken>) -> Result<Option<TokenRequest>> {
+    let (Some(url), Some(cookie)) = (&p.logout_url, cookie) else { return Ok(None) };
+    let mut req = TokenRequest::form(check_endpoint_url("logoutUrl", url)?);
+    req.headers.push(("Cookie".into(), Value::Secret(cookie.access_token.clone())));
+    Ok(Some(req))
+}
