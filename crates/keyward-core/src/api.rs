@@ -5,9 +5,9 @@ use ts_rs::TS;
 
 use crate::app::Keyward;
 use crate::error::{ErrorCode, Result};
+use crate::flow::{truncate, FlowError};
 use crate::http::HttpError;
 use crate::http::{read_capped, Cap};
-use crate::oauth::{truncate, FlowError};
 use crate::profile::{ApiKeyPlacement, Profile};
 use crate::scrub::{Scrubber, SERVER_TEXT_MAX};
 use crate::strategies::{Obtains, Rides};

@@ -18,6 +18,8 @@ pub struct Context {
     pub http: reqwest::Client,
     pub clock: Arc<dyn Clock>,
     pub audit: AuditLog,
+    /// `$BROWSER` (a `:`-separated list of commands) as the edge read it; None for the system's opener.
+    pub browser: Option<String>,
 }
 
 impl Context {
@@ -29,18 +31,22 @@ impl Context {
             secrets,
             http: crate::http::client(),
             clock,
+            browser: None,
         }
     }
 
     /// As a user runs Keyward: `KEYWARD_HOME` (or the config dir) and the OS keychain, or, only when
-    /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use). For the
-    /// edges' start-up only.
+    /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use); `$BROWSER`;
+    /// `KEYWARD_KEYCHAIN_TIMEOUT`. For the edges' start-up only: nothing below reads the environment for
+    /// its settings.
     pub fn from_env() -> Self {
         let secrets: Arc<dyn SecretStore> = match std::env::var(crate::keychain::env::OPT_IN).as_deref() {
             Ok("1") | Ok("true") => Arc::new(crate::keychain::env::EnvSecrets::new()),
             _ => Arc::new(crate::keychain::OsKeychain::new()),
         };
-        Self::new(Home::from_env(), secrets, Arc::new(SystemClock))
+        let mut cx = Self::new(Home::from_env(), secrets, Arc::new(SystemClock));
+        cx.browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+        cx
     }
 
     pub fn home(&self) -> &Home {

@@ -9,9 +9,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::config::ConfigError;
+use crate::flow::FlowError;
 use crate::http::HttpError;
 use crate::keychain::KeychainError;
-use crate::oauth::FlowError;
 pub use crate::remedy::Remedy;
 
 /// What kind of failure this is, for the UI to switch on (never match on message text).

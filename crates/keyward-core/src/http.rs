@@ -137,7 +137,7 @@ pub fn location(headers: &reqwest::header::HeaderMap) -> String {
     headers
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .map(|s| crate::oauth::truncate(s, 200))
+        .map(|s| crate::flow::truncate(s, 200))
         .unwrap_or_else(|| "no Location given".into())
 }
 

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod context;
 pub mod error;
+pub mod flow;
 pub mod form;
 pub mod http;
 pub mod keychain;
@@ -21,6 +22,7 @@ pub mod remedy;
 pub mod scrub;
 pub mod secret;
 pub mod strategies;
+pub mod token;
 pub mod trial;
 
 pub use app::{Keyward, ProfileView};

@@ -105,7 +105,7 @@ impl Scrubber {
 
     /// Server text as an error message may carry it: scrubbed first, then bounded.
     pub fn server_text(&self, text: &str) -> String {
-        crate::oauth::truncate(&self.scrub(text), SERVER_TEXT_MAX)
+        crate::flow::truncate(&self.scrub(text), SERVER_TEXT_MAX)
     }
 }
 

@@ -10,10 +10,10 @@ use crate::audit::{AuditAction, Outcome};
 use crate::config::{ConfigError, Home};
 use crate::context::Context;
 use crate::error::Result;
+use crate::flow::FlowError;
 use crate::form::{build, secrets_of, ProfileForm};
 use crate::keychain::{account, overlay::Overlay, SecretField};
 use crate::oauth::tokens::TokenMeta;
-use crate::oauth::FlowError;
 use crate::strategies::{def, Obtains};
 
 /// A temporary home, removed when dropped.

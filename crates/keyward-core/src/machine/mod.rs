@@ -14,12 +14,12 @@ use request::{DryRun, ResponseNames, TokenData, TokenRequest};
 
 use crate::app::Keyward;
 use crate::error::Result;
+use crate::flow::FlowError;
 use crate::keychain::SecretField;
-use crate::oauth::tokens::{StoredToken, TokenMeta};
-use crate::oauth::FlowError;
 use crate::profile::Profile;
 use crate::secret::Secret;
 use crate::strategies::{def, Cx, Rides};
+use crate::token::{StoredToken, TokenMeta};
 use crate::Remedy;
 
 impl Keyward {

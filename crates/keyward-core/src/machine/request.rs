@@ -10,10 +10,11 @@ use serde::Serialize;
 use ts_rs::TS;
 use url::Url;
 
+use crate::flow::FlowError;
 use crate::http::{read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
-use crate::oauth::FlowError;
 use crate::scrub::{Scrubber, MASK};
 use crate::secret::Secret;
+pub use crate::token::TokenData;
 
 /// A body field's value.
 #[derive(Debug, Clone)]
@@ -226,18 +227,6 @@ impl Default for ResponseNames<'_> {
             default_expiration: None,
         }
     }
-}
-
-/// A token response, read.
-pub struct TokenData {
-    pub access_token: Secret,
-    /// When it was obtained: the same instant a relative expiry is counted from.
-    pub issued_at: i64,
-    pub refresh_token: Option<Secret>,
-    pub expires_at: Option<i64>,
-    pub scope: Option<String>,
-    pub token_type: String,
-    pub subject: Option<String>,
 }
 
 impl RawResponse {

@@ -11,11 +11,11 @@ use super::request::{Basic, ResponseNames, TokenRequest};
 use crate::app::Keyward;
 use crate::config::ConfigError;
 use crate::error::Result;
+use crate::flow::FlowError;
 use crate::keychain::SecretField;
-use crate::oauth::tokens::StoredToken;
-use crate::oauth::FlowError;
 use crate::profile::{check_endpoint_url, Strategy};
 use crate::secret::Secret;
+use crate::token::StoredToken;
 
 const SAML_ASSERTION_NS: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
 const SAML_PROTOCOL_NS: &str = "urn:oasis:names:tc:SAML:2.0:protocol";

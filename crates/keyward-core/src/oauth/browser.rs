@@ -7,9 +7,9 @@ use std::process::{Command, Stdio};
 
 /// Start the browser on `url` without waiting for it to exit. Err says why it could not be started; the
 /// caller then shows the URL for the user to open by hand.
-pub fn open(url: &str) -> Result<(), String> {
-    match std::env::var("BROWSER") {
-        Ok(list) if !list.trim().is_empty() => {
+pub fn open(url: &str, browser: Option<&str>) -> Result<(), String> {
+    match browser {
+        Some(list) if !list.trim().is_empty() => {
             let mut last = String::from("$BROWSER is empty");
             for candidate in list.split(':').filter(|c| !c.trim().is_empty()) {
                 match spawn(candidate, url) {

@@ -139,7 +139,8 @@ impl Keyward {
         let (url, state) = auth.url();
 
         progress(LoginProgress::OpeningBrowser { url: url.to_string() });
-        let started = match crate::context::off_runtime(|| super::browser::open(url.as_str())) {
+        let started = match crate::context::off_runtime(|| super::browser::open(url.as_str(), self.browser.as_deref()))
+        {
             Ok(()) => true,
             Err(reason) => {
                 progress(LoginProgress::BrowserFailed { url: url.to_string(), reason });
@@ -260,7 +261,7 @@ impl Keyward {
         if replace_user {
             return Ok(None);
         }
-        let Some(signed_in) = resp.extra_fields().id_token.as_deref().and_then(super::tokens::subject_of) else {
+        let Some(signed_in) = resp.extra_fields().id_token.as_deref().and_then(crate::token::subject_of) else {
             return Ok(None);
         };
         let previous = self.cached(store_id, name)?.and_then(|t| t.meta.subject);

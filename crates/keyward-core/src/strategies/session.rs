@@ -6,7 +6,7 @@ use crate::app::CredentialStatus;
 use crate::error::Result;
 use crate::keychain::SecretField;
 use crate::machine::request::{TokenRequest, Value};
-use crate::oauth::tokens::StoredToken;
+use crate::token::StoredToken;
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
 use crate::profile::{check_endpoint_url, Profile};
