@@ -1,8 +1,7 @@
 //! A provider-issued API key: the stored key is the credential, sent as a bearer token, a header or a
 //! query parameter (seeds 000 and 002).
 
-use super::{Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{Def, Obtains, Rides};
 use crate::keychain::SecretField;
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
@@ -18,16 +17,10 @@ pub static DEF: Def = Def {
     title: "API key",
     short: "API key",
     help: "A long-lived key from the provider's dashboard, sent as a bearer token, a header or a query parameter.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::ApiKey],
     obtains: Obtains::Stored,
     rides: Rides::ApiKeyPlacement,
-    ends: Ends::Forget,
-    check: super::no_check,
     can_obtain: |_, v| v.has_api_key,
-    needs: CredentialStatus::Incomplete,
-    request: None,
-    refresh: None,
-    retry_on_401: false,
+    ..super::BASE
 };

@@ -1,8 +1,7 @@
 //! OAuth 2.0 client credentials with a client secret, sent as client_secret_basic or client_secret_post
 //! (RFC 6749 §2.3.1, §4.4).
 
-use super::{with_extras, Cx, Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{with_extras, Cx, Def};
 use crate::error::Result;
 use crate::keychain::SecretField;
 use crate::machine::request::{Basic, TokenRequest};
@@ -25,18 +24,11 @@ pub static DEF: Def = Def {
     title: "Client credentials",
     short: "Client credentials",
     help: "A client ID and secret exchanged for an access token. For server-to-server integrations.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::ClientSecret],
-    obtains: Obtains::Request,
-    rides: Rides::Bearer,
-    ends: Ends::Forget,
-    check: super::no_check,
     can_obtain: |_, v| v.has_client_secret,
-    needs: CredentialStatus::Incomplete,
     request: Some(request),
-    refresh: None,
-    retry_on_401: false,
+    ..super::BASE
 };
 
 fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {

@@ -2,8 +2,7 @@
 //! (field names, JSON or form, Basic or body, audience, resource, a custom field), client authentication
 //! per DESIGN.md's table.
 
-use super::{Cx, Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{Cx, Def};
 use crate::config::ConfigError;
 use crate::error::Result;
 use crate::keychain::SecretField;
@@ -42,18 +41,13 @@ pub static DEF: Def = Def {
     title: "Custom token endpoint",
     short: "Custom OAuth",
     help: "A token endpoint that wants other field names, JSON, or extra fields: every knob of the request is yours to set.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::ClientSecret],
-    obtains: Obtains::Request,
-    rides: Rides::Bearer,
-    ends: Ends::Forget,
     check,
     can_obtain: |_, _| true,
-    needs: CredentialStatus::Incomplete,
     request: Some(request),
     refresh: Some(refresh),
-    retry_on_401: false,
+    ..super::BASE
 };
 
 /// DESIGN.md's forbidden row: no Basic and Basic only would send the credentials nowhere.

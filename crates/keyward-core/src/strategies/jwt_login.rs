@@ -1,8 +1,7 @@
 //! Email and password posted to a login endpoint for access and refresh tokens, refreshed at a refresh
 //! endpoint (seed 002).
 
-use super::{Cx, Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{Cx, Def};
 use crate::error::Result;
 use crate::keychain::SecretField;
 use crate::machine::request::TokenRequest;
@@ -28,18 +27,13 @@ pub static DEF: Def = Def {
     title: "Email + password (JWT)",
     short: "JWT login",
     help: "Logs in with email and password for access and refresh tokens.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::Password],
-    obtains: Obtains::Request,
-    rides: Rides::Bearer,
-    ends: Ends::Forget,
-    check: super::no_check,
     can_obtain: |_, v| v.has_password,
-    needs: CredentialStatus::Incomplete,
     request: Some(password_login),
     refresh: Some(refresh),
     retry_on_401: true,
+    ..super::BASE
 };
 
 /// `{email, password}` as JSON to the login endpoint (session logins send the same).

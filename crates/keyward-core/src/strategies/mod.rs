@@ -122,6 +122,28 @@ pub struct Def {
     pub retry_on_401: bool,
 }
 
+/// What a strategy is unless its module says otherwise: a machine credential obtained by a token request
+/// it builds, sent as a bearer token, nothing to end at a server. Each module's `DEF` sets its own parts and
+/// takes the rest from here (`..BASE`).
+pub(crate) const BASE: Def = Def {
+    id: Strategy::ClientCredentials,
+    title: "",
+    short: "",
+    help: "",
+    sign_in: false,
+    fields: &[],
+    secrets: &[],
+    obtains: Obtains::Request,
+    rides: Rides::Bearer,
+    ends: Ends::Forget,
+    check: no_check,
+    can_obtain: |_, _| false,
+    needs: CredentialStatus::Incomplete,
+    request: None,
+    refresh: None,
+    retry_on_401: false,
+};
+
 /// Every strategy, in the order lists show them.
 pub static REGISTRY: &[&Def] = &[
     &pkce::DEF,

@@ -1,7 +1,7 @@
 //! Authorization code + PKCE through the system browser and a loopback redirect (RFC 8252): the
 //! login itself is `oauth::login`, the refresh `oauth::tokens`; this is what the strategy is.
 
-use super::{Def, Ends, Obtains, Rides};
+use super::{Def, Ends, Obtains};
 use crate::app::CredentialStatus;
 use crate::config::ConfigError;
 use crate::keychain::SecretField;
@@ -33,14 +33,11 @@ pub static DEF: Def = Def {
     fields: FIELDS,
     secrets: &[SecretField::ClientSecret],
     obtains: Obtains::SignIn,
-    rides: Rides::Bearer,
     ends: Ends::Revoke,
     check,
     can_obtain: |_, v| v.has_refresh_token,
     needs: CredentialStatus::SignInRequired,
-    request: None,
-    refresh: None,
-    retry_on_401: false,
+    ..super::BASE
 };
 
 /// The endpoints come from discovery, or both are given.

@@ -3,8 +3,7 @@
 
 use base64::Engine;
 
-use super::{with_extras, Cx, Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{with_extras, Cx, Def};
 use crate::error::Result;
 use crate::flow::FlowError;
 use crate::machine::request::TokenRequest;
@@ -39,18 +38,10 @@ pub static DEF: Def = Def {
     title: "Client credentials with a signed JWT",
     short: "Private key JWT",
     help: "A key pair instead of a secret: each token request carries a short-lived assertion signed with your private key (RS384/ES384).",
-    sign_in: false,
     fields: FIELDS,
-    secrets: &[],
-    obtains: Obtains::Request,
-    rides: Rides::Bearer,
-    ends: Ends::Forget,
-    check: super::no_check,
     can_obtain: |p, _| p.key_name.is_some(),
-    needs: CredentialStatus::Incomplete,
     request: Some(request),
-    refresh: None,
-    retry_on_401: false,
+    ..super::BASE
 };
 
 fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {

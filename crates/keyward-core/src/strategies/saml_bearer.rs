@@ -1,7 +1,7 @@
 //! A SAML 2.0 assertion from the IdP exchanged for an access token (RFC 7522); the exchange itself is
 //! `machine::saml`.
 
-use super::{Def, Ends, Obtains, Rides};
+use super::{Def, Obtains};
 use crate::app::CredentialStatus;
 use crate::keychain::SecretField;
 use crate::profile::fields::f;
@@ -23,16 +23,10 @@ pub static DEF: Def = Def {
     title: "SAML 2.0 bearer assertion",
     short: "SAML bearer",
     help: "Exchanges a signed assertion from your IdP (Okta, Entra ID, Google Workspace) for an access token.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::ClientSecret],
     obtains: Obtains::Assertion,
-    rides: Rides::Bearer,
-    ends: Ends::Forget,
-    check: super::no_check,
     can_obtain: |_, _| false,
     needs: CredentialStatus::AssertionRequired,
-    request: None,
-    refresh: None,
-    retry_on_401: false,
+    ..super::BASE
 };

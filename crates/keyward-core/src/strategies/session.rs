@@ -1,16 +1,15 @@
 //! Email and password posted to a login endpoint for a session cookie, ended at a logout endpoint (seed
 //! 002). The cookie rides as the `Cookie` header.
 
-use super::{Def, Ends, Obtains, Rides};
-use crate::app::CredentialStatus;
+use super::{Def, Ends, Rides};
 use crate::error::Result;
 use crate::keychain::SecretField;
 use crate::machine::request::{TokenRequest, Value};
-use crate::token::StoredToken;
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
 use crate::profile::{check_endpoint_url, Profile};
 use crate::profile::{FieldInfo, Strategy};
+use crate::token::StoredToken;
 
 const FIELDS: &[FieldInfo] = &[
     f(
@@ -29,18 +28,14 @@ pub static DEF: Def = Def {
     title: "Email + password (session cookie)",
     short: "Session",
     help: "Logs in with email and password for a session cookie.",
-    sign_in: false,
     fields: FIELDS,
     secrets: &[SecretField::Password],
-    obtains: Obtains::Request,
     rides: Rides::Cookie,
     ends: Ends::SessionEndpoint,
-    check: super::no_check,
     can_obtain: |_, v| v.has_password,
-    needs: CredentialStatus::Incomplete,
     request: Some(super::jwt_login::password_login),
-    refresh: None,
     retry_on_401: true,
+    ..super::BASE
 };
 
 /// The request that ends the session: the cookie to the logout endpoint; None without either.
