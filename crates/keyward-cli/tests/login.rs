@@ -334,8 +334,9 @@ fn a_sign_in_as_another_account_does_not_replace_the_tokens_unasked() {
     kw.run(&["login", "demo"]).ok();
     let alice = kw.keychain("demo", "refreshToken").expect("alice's refresh token");
     // Someone else finishes the next sign-in (the address was on the browser's command line).
-    let _ = std::fs::remove_file(kw.home.path().join("browser-out.json")); // the tab of alice's sign-in
-    let bob = kw.with("KEYWARD_RIG_LOGIN", "bob");
+    // Its tab writes to its own file: alice's stand-in may still be writing hers.
+    let bob_tab = kw.home.path().join("browser-out-bob.json");
+    let bob = kw.with("KEYWARD_RIG_LOGIN", "bob").with("KEYWARD_RIG_BROWSER_OUT", &bob_tab.display().to_string());
     let run = bob
         .run(&["login", "demo"])
         .fails(3, "the sign-in came back as bob, but profile demo holds the tokens of alice");
@@ -344,10 +345,17 @@ fn a_sign_in_as_another_account_does_not_replace_the_tokens_unasked() {
     assert_eq!(bob.keychain("demo", "refreshToken").as_deref(), Some(alice.as_str()), "alice's tokens are kept");
     let show = bob.run(&["profile", "show", "demo", "--json"]).ok().json();
     assert_eq!(show["token"]["subject"], "alice");
-    assert!(
-        bob.browser_page()["text"].as_str().unwrap_or_default().contains("came back as bob"),
-        "the tab says so too"
-    );
+    let page = (0..150)
+        .find_map(|_| {
+            let page =
+                std::fs::read_to_string(&bob_tab).ok().and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+            page.or_else(|| {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                None
+            })
+        })
+        .expect("bob's tab wrote its page");
+    assert!(page["text"].as_str().unwrap_or_default().contains("came back as bob"), "the tab says so too: {page}");
     // Asked for, it replaces them.
     bob.run(&["login", "demo", "--replace-user"]).ok();
     assert_eq!(bob.run(&["profile", "show", "demo", "--json"]).ok().json()["token"]["subject"], "bob");
