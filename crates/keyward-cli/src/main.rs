@@ -75,6 +75,46 @@ pub enum Command {
     },
     /// Revoke the refresh token where the provider can, and forget the tokens
     Logout { name: String },
+    /// Write profiles' credentials for another tool: a Postman environment or collection, .env, curl, Bruno
+    #[command(
+        after_help = "What goes in: the request-level credential (access token, API key) and the settings a request needs.\nThe long-lived secrets that mint new credentials (client secret, refresh token, password) stay out unless --include-secrets."
+    )]
+    Export {
+        /// postman (environment), collection (Postman collection), dotenv, curl, bruno
+        #[arg(value_parser = ["postman", "collection", "dotenv", "curl", "bruno"])]
+        format: String,
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Write to this file (created 0600) instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+        /// Also write the long-lived secrets (client secret, refresh token, password), marked as secrets
+        #[arg(long)]
+        include_secrets: bool,
+        /// dotenv: node, compose, python or shell (default: quoting that all of them read the same way)
+        #[arg(long, value_parser = ["node", "compose", "python", "shell"])]
+        dialect: Option<String>,
+        /// curl: read the credential from the environment `keyward exec` sets, instead of writing it
+        #[arg(long)]
+        from_env: bool,
+        /// curl: the URL to call (default: the profile's API base URL)
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
+    /// Bring credentials in from another tool's file
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Run a command with profiles' credentials in its environment (KEYWARD_<PROFILE>_ACCESS_TOKEN, ...)
+    Exec {
+        #[arg(required = true, value_name = "NAME")]
+        names: Vec<String>,
+        /// Also serve fresh tokens to the command on a loopback endpoint (KEYWARD_TOKEN_URL)
+        #[arg(long)]
+        serve: bool,
+        /// The command and its arguments, after `--`
+        #[arg(last = true, required = true, value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// What happened to which profile and when (never a secret)
     Audit {
         #[arg(long)]
@@ -152,6 +192,18 @@ pub enum ApikeyCmd {
         /// The API's base URL: the key is sent only to its site (and to the profile's apiHosts)
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// A Postman environment: API-key and bearer-token variables become profiles, secrets go to the keychain
+    Postman {
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The profile's name when the environment holds one credential (default: from the environment's name)
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 

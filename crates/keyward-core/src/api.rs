@@ -201,7 +201,7 @@ impl Keyward {
 
 /// A credential goes only where it belongs: the request's host must be one of the profile's
 /// [`Profile::credential_hosts`]. Checked before a token is even fetched.
-fn check_host(name: &str, profile: &Profile, url: &str) -> Result<()> {
+pub(crate) fn check_host(name: &str, profile: &Profile, url: &str) -> Result<()> {
     let url = crate::profile::check_endpoint_url("url", url)?;
     let host = url.host_str().unwrap_or_default().to_string();
     let rules = profile.credential_hosts();

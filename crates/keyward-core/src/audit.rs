@@ -32,6 +32,14 @@ pub enum AuditAction {
     KeyCreated,
     /// A secret was shown or exported on request.
     Reveal,
+    /// Credentials were exported (Postman, .env, curl, Bruno): the format and the secret policy, never a
+    /// value.
+    Exported,
+    /// Profiles were imported from another tool's file (a Postman environment).
+    Imported,
+    /// A command was started with the profile's credential in its environment (`keyward exec`), or served
+    /// one on its loopback endpoint: the credential's fingerprint, never the credential.
+    Exec,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

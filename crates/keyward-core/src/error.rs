@@ -68,6 +68,8 @@ pub enum Error {
     Http(#[from] HttpError),
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     /// An error whose fix only the flow that met it knows (a token endpoint's `invalid_client` for a
     /// profile with a client secret: store the right secret).
     #[error("{source}")]
@@ -82,6 +84,7 @@ impl Error {
             Error::Flow(e) => e.code(),
             Error::Http(e) => e.code(),
             Error::Key(e) => e.code(),
+            Error::Export(e) => e.code(),
             Error::Remedied { source, .. } => source.code(),
         }
     }
@@ -94,6 +97,7 @@ impl Error {
             Error::Flow(e) => e.remedy(),
             Error::Http(e) => e.remedy(),
             Error::Key(_) => None,
+            Error::Export(e) => e.remedy(),
             Error::Remedied { remedy, .. } => Some(remedy.clone()),
         }
     }

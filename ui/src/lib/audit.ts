@@ -14,6 +14,9 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "token-refused": "Token refused",
   "key-created": "Key created",
   reveal: "Secret revealed",
+  exported: "Exported",
+  imported: "Imported",
+  exec: "Handed to a command",
 };
 
 export function newestFirst(events: AuditEvent[]): AuditEvent[] {

@@ -12,6 +12,8 @@ use keyward_core::{Error, Keyward, Secret};
 
 use crate::{ApikeyCmd, Command, SecretCmd};
 
+mod exec;
+mod export;
 mod keys;
 mod profile_cmd;
 
@@ -104,6 +106,11 @@ pub async fn run(command: Command) -> Result {
             eprintln!("Logged out of {name}: {}.", outcome.describe());
             Ok(())
         }
+        Command::Export { format, names, out, include_secrets, dialect, from_env, url } => {
+            export::run(&kw, export::Args { format, names, out, include_secrets, dialect, from_env, url }).await
+        }
+        Command::Import(cmd) => export::import(&kw, cmd),
+        Command::Exec { names, serve, command } => exec::run(&kw, &names, serve, &command).await,
         Command::Audit { json } => {
             let events = kw.audit_events()?;
             if json {
