@@ -50,6 +50,10 @@ fn own_collection(dir: &Path, auth: serde_json::Value, expect_sub: &str) -> std:
 }
 
 fn add_client_credentials(kw: &Kw, rig: &Rig, name: &str) {
+    add_client(kw, rig, name, "cc-basic", "client-secret-basic", CANARY_SECRET)
+}
+
+fn add_client(kw: &Kw, rig: &Rig, name: &str, client: &str, auth: &str, secret: &str) {
     kw.run_stdin(
         &[
             "profile",
@@ -60,14 +64,16 @@ fn add_client_credentials(kw: &Kw, rig: &Rig, name: &str) {
             "--url",
             &rig.token_endpoint,
             "--client-id",
-            "cc-basic",
+            client,
+            "--auth",
+            auth,
             "--scope",
             "read:users",
             "--api-base-url",
             &rig.whoami(),
             "--client-secret-stdin",
         ],
-        CANARY_SECRET,
+        secret,
     )
     .ok();
 }
@@ -187,6 +193,20 @@ fn the_exported_collection_fetches_its_own_token_in_newman() {
     assert!(ok, "newman passes with the collection's own token:\n{out}");
     let after = rig.stats()["client_credentials"]["cc-basic"].as_u64().unwrap_or(0);
     assert_eq!(after, before + 1, "the pre-request script fetched exactly one token:\n{out}");
+
+    // client_secret_post: the script sends the secret in the body (the rig refuses Basic for cc-post).
+    add_client(&kw, &rig, "post", "cc-post", "client-secret-post", "cc-post-secret");
+    let post_coll = dir.join("post.postman_collection.json");
+    kw.run(&["export", "collection", "post", "--out", post_coll.to_str().unwrap()]).ok();
+    let mut post_env: serde_json::Value =
+        serde_json::from_str(&kw.run(&["export", "postman", "post", "--include-secrets"]).ok().stdout).unwrap();
+    post_env["values"].as_array_mut().unwrap().retain(|v| v["key"] != "accessToken");
+    let post_env_path = dir.join("post-env.json");
+    std::fs::write(&post_env_path, post_env.to_string()).unwrap();
+    let before = rig.stats()["client_credentials"]["cc-post"].as_u64().unwrap_or(0);
+    let (ok, out) = newman(&post_coll, &post_env_path);
+    assert!(ok, "newman passes with a client_secret_post token of its own:\n{out}");
+    assert_eq!(rig.stats()["client_credentials"]["cc-post"].as_u64().unwrap_or(0), before + 1);
 
     // A wrong secret: the script's refusal fails the run with the server's error code.
     for v in env["values"].as_array_mut().unwrap() {
