@@ -75,6 +75,35 @@ pub enum Command {
     },
     /// Revoke the refresh token where the provider can, and forget the tokens
     Logout { name: String },
+    /// Decode a JWT and check it: signature (JWKS, issuer or profile), alg, exp/nbf/iat, iss, aud, scopes
+    #[command(
+        after_help = "Exit codes: 0 verified and valid, 3 a check failed or the signature was not checked, 2 not a token.\nPass the token as - (standard input) rather than as an argument, which other users can see in ps."
+    )]
+    Inspect {
+        /// The token, or - to read it from standard input (the default when no --profile is given)
+        #[arg(value_name = "TOKEN|-")]
+        token: Option<String>,
+        /// Verify with this JWKS: a URL, or a file
+        #[arg(long, value_name = "URL|FILE")]
+        jwks: Option<String>,
+        /// The issuer: the token's iss must be it, and its keys come from its discovery document
+        #[arg(long, value_name = "URL")]
+        issuer: Option<String>,
+        /// Inspect this profile's current access token (or the given one) against its issuer and audience
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// An audience the token's aud must hold
+        #[arg(long, value_name = "AUD")]
+        audience: Option<String>,
+        /// Seconds of clock skew allowed for exp, nbf and iat
+        #[arg(long, value_name = "S", default_value_t = 60)]
+        leeway: u64,
+        /// A scope the token should carry (a warning when it does not; repeatable)
+        #[arg(long = "require-scope", value_name = "S")]
+        require_scope: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write profiles' credentials for another tool: a Postman environment or collection, .env, curl, Bruno
     #[command(
         after_help = "What goes in: the request-level credential (access token, API key) and the settings a request needs.\nThe long-lived secrets that mint new credentials (client secret, refresh token, password) stay out unless --include-secrets."

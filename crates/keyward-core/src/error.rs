@@ -70,6 +70,8 @@ pub enum Error {
     Key(#[from] crate::keys::KeyError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Inspect(#[from] crate::inspect::InspectError),
     /// An error whose fix only the flow that met it knows (a token endpoint's `invalid_client` for a
     /// profile with a client secret: store the right secret).
     #[error("{source}")]
@@ -85,6 +87,7 @@ impl Error {
             Error::Http(e) => e.code(),
             Error::Key(e) => e.code(),
             Error::Export(e) => e.code(),
+            Error::Inspect(e) => e.code(),
             Error::Remedied { source, .. } => source.code(),
         }
     }
@@ -98,6 +101,7 @@ impl Error {
             Error::Http(e) => e.remedy(),
             Error::Key(_) => None,
             Error::Export(e) => e.remedy(),
+            Error::Inspect(_) => None,
             Error::Remedied { remedy, .. } => Some(remedy.clone()),
         }
     }

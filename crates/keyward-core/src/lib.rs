@@ -16,6 +16,7 @@ pub mod flow;
 pub mod form;
 pub mod handout;
 pub mod http;
+pub mod inspect;
 pub mod keychain;
 pub mod keys;
 pub mod machine;

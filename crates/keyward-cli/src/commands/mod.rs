@@ -14,6 +14,7 @@ use crate::{ApikeyCmd, Command, SecretCmd};
 
 mod exec;
 mod export;
+mod inspect;
 mod keys;
 mod profile_cmd;
 
@@ -108,6 +109,10 @@ pub async fn run(command: Command) -> Result {
         }
         Command::Export { format, names, out, include_secrets, dialect, from_env, url } => {
             export::run(&kw, export::Args { format, names, out, include_secrets, dialect, from_env, url }).await
+        }
+        Command::Inspect { token, jwks, issuer, profile, audience, leeway, require_scope, json } => {
+            inspect::run(&kw, inspect::Args { token, jwks, issuer, profile, audience, leeway, require_scope, json })
+                .await
         }
         Command::Import(cmd) => export::import(&kw, cmd),
         Command::Exec { names, serve, command } => exec::run(&kw, &names, serve, &command).await,

@@ -1,0 +1,185 @@
+//! The token inspector: what a token says, decoded for display, and kept apart from what is true about
+//! it, a list of checks each PASS / FAIL / SKIPPED / WARN with its reason. A token is "verified" only
+//! when its signature was checked with a key Keyward trusts for it (a JWKS the user named, or the
+//! issuer's); keys the token names itself (`jku`, `x5u`, `jwk`, `x5c`) never count.
+
+mod jwt;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::error::{ErrorCode, Result};
+use crate::secret::Secret;
+
+pub use jwt::MAX_TOKEN;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    /// Not checked, and why (no key given, no expected audience).
+    Skipped,
+    /// Holds, but worth knowing (a weak key, a missing scope, a self-asserted key).
+    Warn,
+}
+
+/// One check of a token and what it found.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Check {
+    /// `signature`, `alg`, `exp`, `nbf`, `iat`, `iss`, `aud`, `scope`, `key`.
+    pub name: String,
+    pub status: CheckStatus,
+    pub reason: String,
+}
+
+/// A header field or claim, for display.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Field {
+    pub name: String,
+    #[ts(type = "unknown")]
+    pub value: serde_json::Value,
+    /// What a person needs to read it: a time as a date and "in 12 min" / "expired 3 h ago".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub note: Option<String>,
+}
+
+/// The verdict, kept apart from the decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export)]
+pub enum Verdict {
+    /// The signature verified with a trusted key and every check passed.
+    Valid,
+    /// A check failed.
+    Invalid,
+    /// Nothing failed, but the signature was not checked: nothing here is proven.
+    Unverified,
+}
+
+/// What Keyward found about a token.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Inspection {
+    /// `jwt` (a signed JWT, JWS compact form).
+    pub kind: String,
+    pub verdict: Verdict,
+    /// One sentence: the verdict and the first reason.
+    pub summary: String,
+    pub header: Vec<Field>,
+    pub claims: Vec<Field>,
+    pub checks: Vec<Check>,
+    /// Unix seconds, from `exp`.
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
+}
+
+/// Where the keys that may verify a token come from.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    /// A JWKS at this URL (fetched, and fetched once more when the token's `kid` is missing).
+    JwksUrl(String),
+    /// A JWKS document the user gave (a file's contents).
+    JwksDocument { name: String, text: String },
+    /// The issuer's JWKS, through its discovery document.
+    Issuer(String),
+}
+
+/// What to check a token against.
+#[derive(Debug, Clone, Default)]
+pub struct InspectOptions {
+    pub keys: Option<KeySource>,
+    /// The `iss` the token must carry.
+    pub issuer: Option<String>,
+    /// An `aud` the token must carry.
+    pub audience: Option<String>,
+    /// Seconds of clock skew allowed for `exp`, `nbf` and `iat` (default 60).
+    pub leeway: Option<u64>,
+    /// Scopes the token should carry (a warning when missing).
+    pub require_scopes: Vec<String>,
+}
+
+/// Input that is not a token Keyward can inspect.
+#[derive(Debug, thiserror::Error)]
+pub enum InspectError {
+    #[error("this is not a JWT: {0}")]
+    NotAToken(String),
+    #[error("the token is larger than {} KiB, which no token is", MAX_TOKEN >> 10)]
+    TooLarge,
+    #[error("the JWKS {source_name} is not usable: {problem}")]
+    BadJwks { source_name: String, problem: String },
+    #[error("the issuer {issuer} publishes no jwks_uri in its discovery document, so its keys cannot be found")]
+    NoJwksUri { issuer: String },
+}
+
+impl InspectError {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::BadInput
+    }
+}
+
+impl crate::Keyward {
+    /// Inspect a token: decode it, then check it against `opts`. The answer is an [`Inspection`] whatever
+    /// the checks find; an error only when the input is no token or a key source cannot be read.
+    pub async fn inspect(&self, token: &Secret, opts: &InspectOptions) -> Result<Inspection> {
+        jwt::inspect(self.context(), token.expose().trim(), opts).await
+    }
+
+    /// Inspect a profile's current access token, checked against the profile's issuer (its discovery
+    /// document's keys) and its audience, unless `opts` names others. The token stays in Rust.
+    pub async fn inspect_profile(&self, name: &str, opts: &InspectOptions) -> Result<Inspection> {
+        let profile = self.profile(name)?;
+        let token = self.token(name, false).await?;
+        let mut opts = opts.clone();
+        if opts.keys.is_none() {
+            opts.keys = profile.issuer.clone().map(KeySource::Issuer);
+        }
+        if opts.issuer.is_none() {
+            opts.issuer = profile.issuer.clone();
+        }
+        if opts.audience.is_none() {
+            opts.audience = profile.resource.clone().or_else(|| profile.audience.clone());
+        }
+        self.inspect(&token.access_token, &opts).await
+    }
+}
+
+/// "in 12 min", "3 h ago": how far `t` is from `now`, roughly, for people.
+pub fn relative(t: i64, now: i64) -> String {
+    let d = (t - now).abs();
+    if d < 5 {
+        return "just now".into();
+    }
+    let amount = match d {
+        0..=89 => format!("{d} s"),
+        90..=5399 => format!("{} min", (d + 30) / 60),
+        5400..=172_799 => format!("{} h", (d + 1800) / 3600),
+        _ => format!("{} days", (d + 43_200) / 86_400),
+    };
+    if t >= now {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative;
+
+    #[test]
+    fn relative_times_read_naturally() {
+        assert_eq!(relative(1037, 1000), "in 37 s");
+        assert_eq!(relative(1001, 1000), "just now");
+        assert_eq!(relative(1000, 1037), "37 s ago");
+        assert_eq!(relative(1000 + 12 * 60, 1000), "in 12 min");
+        assert_eq!(relative(0, 3 * 3600), "3 h ago");
+        assert_eq!(relative(10 * 86_400, 0), "in 10 days");
+    }
+}
