@@ -37,7 +37,7 @@ fn a_token_near_expiry_is_refreshed_and_the_rotated_refresh_token_kept() {
 fn parallel_processes_on_an_expired_token_share_one_refresh() {
     let (rig, kw) = logged_in("6");
     std::thread::sleep(Duration::from_millis(3500));
-    let children: Vec<_> = (0..6)
+    let children: Vec<_> = (0..50)
         .map(|_| {
             kw.command(&["token", "demo"])
                 .stdout(std::process::Stdio::piped())

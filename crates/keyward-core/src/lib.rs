@@ -12,6 +12,7 @@ pub mod context;
 pub mod error;
 pub mod exec;
 pub mod export;
+pub mod failpoint;
 pub mod flow;
 pub mod form;
 pub mod handout;

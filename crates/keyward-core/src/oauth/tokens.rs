@@ -88,6 +88,7 @@ impl Keyward {
     ) -> Result<StoredToken> {
         if let Some(rt) = &data.refresh_token {
             self.set_secret(store_id, name, SecretField::RefreshToken, rt)?;
+            crate::failpoint::hit("store:between-refresh-and-access");
         }
         let meta = TokenMeta {
             expires_at: data.expires_at,
@@ -98,6 +99,7 @@ impl Keyward {
         };
         let stored = StoredToken { access_token: data.access_token, meta };
         self.set_secret(store_id, name, SecretField::AccessToken, &stored.to_secret())?;
+        crate::failpoint::hit("store:after-access");
         Ok(stored)
     }
 
@@ -185,6 +187,7 @@ impl Keyward {
             request = request.add_extra_param("resource", resource.clone());
         }
         tracing::info!(profile = name, token_url = %endpoints.token, "refreshing the access token");
+        crate::failpoint::hit("refresh:before-request");
         let resp = match request.request_async(&crate::http::oauth_client(&self.http)).await {
             Ok(r) => r,
             Err(e) => {
@@ -197,6 +200,7 @@ impl Keyward {
                 return Err(token_error(e, &scrub));
             }
         };
+        crate::failpoint::hit("refresh:after-response");
         self.store_tokens(store_id, name, &resp)
     }
 
