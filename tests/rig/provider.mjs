@@ -291,6 +291,7 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: true },
     revocation: { enabled: true },
+    introspection: { enabled: true },
     clientCredentials: { enabled: true },
     resourceIndicators: {
       enabled: true,

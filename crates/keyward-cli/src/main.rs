@@ -75,6 +75,22 @@ pub enum Command {
     },
     /// Revoke the refresh token where the provider can, and forget the tokens
     Logout { name: String },
+    /// Revoke the profile's refresh token (ending the grant) or, with --access, its access token (RFC 7009)
+    Revoke {
+        name: String,
+        /// The access token instead of the refresh token
+        #[arg(long)]
+        access: bool,
+    },
+    /// Ask the provider whether the profile's refresh token (or, with --access, access token) is active (RFC 7662)
+    #[command(after_help = "Exit codes: 0 active, 3 not active.")]
+    Introspect {
+        name: String,
+        #[arg(long)]
+        access: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decode a JWT and check it: signature (JWKS, issuer or profile), alg, exp/nbf/iat, iss, aud, scopes
     #[command(
         after_help = "Exit codes: 0 verified and valid, 3 a check failed or the signature was not checked, 2 not a token.\nPass the token as - (standard input) rather than as an argument, which other users can see in ps."

@@ -32,6 +32,8 @@ pub enum AuditAction {
     KeyCreated,
     /// A secret was shown or exported on request.
     Reveal,
+    /// A token was revoked at the provider on request (RFC 7009), and forgotten here.
+    TokenRevoked,
     /// Credentials were exported (Postman, .env, curl, Bruno): the format and the secret policy, never a
     /// value.
     Exported,

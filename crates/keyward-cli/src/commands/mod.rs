@@ -6,6 +6,7 @@ use std::time::Duration;
 use keyward_core::api::ApiRequest;
 use keyward_core::clock::rfc3339;
 use keyward_core::config::ConfigError;
+use keyward_core::oauth::grant::GrantToken;
 use keyward_core::oauth::login::LoginProgress;
 use keyward_core::profile;
 use keyward_core::{Error, Keyward, Secret};
@@ -101,6 +102,44 @@ pub async fn run(command: Command) -> Result {
                 Some(p) => Err(p.into()),
                 None => Ok(()),
             }
+        }
+        Command::Revoke { name, access } => {
+            let which = if access { GrantToken::Access } else { GrantToken::Refresh };
+            kw.revoke_token(&name, which).await?;
+            match which {
+                GrantToken::Refresh => {
+                    eprintln!("Revoked the refresh token of {name}: its grant is over, sign in again to use it.")
+                }
+                GrantToken::Access => {
+                    eprintln!("Revoked the access token of {name}; the next one comes from the refresh token.")
+                }
+            }
+            Ok(())
+        }
+        Command::Introspect { name, access, json } => {
+            let which = if access { GrantToken::Access } else { GrantToken::Refresh };
+            let answer = kw.introspect_token(&name, which).await?;
+            if json {
+                print_json(&answer);
+            } else {
+                println!("{}", if answer.active { "active" } else { "not active" });
+                for f in &answer.fields {
+                    let value = match &f.value {
+                        serde_json::Value::String(s) => s.clone(),
+                        v => v.to_string(),
+                    };
+                    match &f.note {
+                        Some(n) => println!("  {:<12} {value}  ({n})", f.name),
+                        None => println!("  {:<12} {value}", f.name),
+                    }
+                }
+            }
+            if !answer.active {
+                use std::io::Write;
+                let _ = std::io::stdout().flush();
+                std::process::exit(3);
+            }
+            Ok(())
         }
         Command::Logout { name } => {
             let outcome = kw.logout(&name).await?;

@@ -14,6 +14,8 @@ pub struct Metadata {
     pub authorization_endpoint: Option<String>,
     pub token_endpoint: Option<String>,
     pub revocation_endpoint: Option<String>,
+    /// RFC 7662 token introspection.
+    pub introspection_endpoint: Option<String>,
     /// Where the provider's signing keys are (the inspector verifies tokens with them).
     pub jwks_uri: Option<String>,
     #[serde(default)]

@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod discovery;
+pub mod grant;
 pub mod login;
 pub mod loopback;
 pub mod tokens;

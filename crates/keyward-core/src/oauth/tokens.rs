@@ -265,10 +265,31 @@ impl Keyward {
     /// RFC 7009 revocation of a refresh token. Sent by hand rather than through `oauth2`, which refuses
     /// non-https revocation URLs even on loopback (local development, the test rig); the request is a
     /// plain form POST authenticated like a token request.
-    async fn revoke(&self, store_id: &str, name: &str, profile: &Profile, url: url::Url, token: &Secret) -> Result<()> {
-        let what = "the revocation endpoint";
+    pub(crate) async fn revoke(
+        &self,
+        store_id: &str,
+        name: &str,
+        profile: &Profile,
+        url: url::Url,
+        token: &Secret,
+    ) -> Result<()> {
+        let call = EndpointCall { url, token, hint: "refresh_token", what: "the revocation endpoint" };
+        self.token_endpoint_call(store_id, name, profile, call).await.map(|_| ())
+    }
+
+    /// A POST of `token` with its type hint to a revocation (RFC 7009) or introspection (RFC 7662)
+    /// endpoint, authenticated as the client: HTTP Basic with the client secret when the profile has
+    /// one, else `client_id` in the form (a public client). The answer's body on success.
+    pub(crate) async fn token_endpoint_call(
+        &self,
+        store_id: &str,
+        name: &str,
+        profile: &Profile,
+        call: EndpointCall<'_>,
+    ) -> Result<Vec<u8>> {
+        let EndpointCall { url, token, hint, what } = call;
         let client_id = profile.client_id.clone().unwrap_or_default();
-        let mut form = vec![("token", token.expose().to_string()), ("token_type_hint", "refresh_token".to_string())];
+        let mut form = vec![("token", token.expose().to_string()), ("token_type_hint", hint.to_string())];
         let mut request = self.http.post(url);
         match self.secret(store_id, name, SecretField::ClientSecret)? {
             Some(secret) => request = request.basic_auth(form_encode(&client_id), Some(form_encode(secret.expose()))),
@@ -276,7 +297,8 @@ impl Keyward {
         }
         let resp = request.form(&form).send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
         if resp.status().is_success() {
-            return Ok(());
+            let (bytes, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), what).await?;
+            return Ok(bytes);
         }
         let status = resp.status().as_u16();
         if resp.status().is_redirection() {
@@ -294,6 +316,15 @@ impl Keyward {
         }
         .into())
     }
+}
+
+/// A token sent to a revocation or introspection endpoint, with its type hint, and the endpoint's name
+/// for messages.
+pub(crate) struct EndpointCall<'a> {
+    pub url: url::Url,
+    pub token: &'a Secret,
+    pub hint: &'a str,
+    pub what: &'a str,
 }
 
 /// RFC 6749 §2.3.1: client credentials in HTTP Basic are form-encoded first.
