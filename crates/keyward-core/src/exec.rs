@@ -66,7 +66,9 @@ const MAX_PROGRAM: usize = 100;
 /// What can go wrong running a command with credentials (beyond getting the credentials themselves).
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
-    #[error("profiles {first:?} and {second:?} would both set the variables KEYWARD_{part}_*; give the command one of them")]
+    #[error(
+        "profiles {first:?} and {second:?} would both set the variables KEYWARD_{part}_*; give the command one of them"
+    )]
     SameVariables { first: String, second: String, part: String },
     #[error("no command to run")]
     NoCommand,
@@ -277,7 +279,7 @@ impl TokenServer {
         let mut tasks = JoinSet::new();
         let mut conns = VecDeque::<Conn>::new();
         // One hand-out at a time: the same grant is refreshed once anyway, and accepting goes on meanwhile.
-        let mut answering: Option<Pin<Box<dyn Future<Output = ()> + Send + '_>>> = None;
+        let mut answering: Option<Pin<Box<dyn Future<Output = ()> + '_>>> = None;
         let (mut said_exhausted, mut said_failing) = (false, false);
         loop {
             tokio::select! {
@@ -568,7 +570,9 @@ mod tests {
         let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(check_names(&names(&["a", "b", "a"])).unwrap(), names(&["a", "b"]));
         let err = check_names(&names(&["a-b", "x", "a.b"])).unwrap_err();
-        assert!(matches!(&err, ExecError::SameVariables { first, second, part } if first == "a-b" && second == "a.b" && part == "A_B"));
+        assert!(
+            matches!(&err, ExecError::SameVariables { first, second, part } if first == "a-b" && second == "a.b" && part == "A_B")
+        );
         assert_eq!(err.code().exit_code(), 2);
         assert!(err.to_string().contains("KEYWARD_A_B_*"), "{err}");
     }
@@ -593,7 +597,7 @@ mod tests {
     fn a_missing_program_is_not_found() {
         let e = cannot_start("no-such-kw", &std::io::Error::from(std::io::ErrorKind::NotFound));
         assert_eq!(e.code(), ErrorCode::NotFound);
-        assert!(e.to_string().contains("not on the PATH") || e.to_string().contains("on the PATH"), "{e}");
+        assert!(e.to_string().contains("no program by that name is on the PATH"), "{e}");
     }
 
     #[test]
@@ -654,10 +658,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn serves_through_a_flood_of_idle_connections_and_closes_when_dropped() {
         let home = tempfile::tempdir().unwrap();
-        let kw = Keyward::new(
-            crate::config::Home::new(home.path()),
-            Arc::new(crate::keychain::env::EnvSecrets::new()),
-        );
+        let kw = Keyward::new(crate::config::Home::new(home.path()), Arc::new(crate::keychain::env::EnvSecrets::new()));
         let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = ghost_server(listener, port);
@@ -686,6 +687,7 @@ mod tests {
             never = server.serve(&kw, "test") => match never {},
         }
         drop(server);
-        assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err(), "the endpoint closed with the server");
+        // Closed: the port is free to bind again (a connect could connect to itself).
+        assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "the endpoint closed with the server");
     }
 }
