@@ -160,6 +160,9 @@ pub enum Command {
         #[arg(last = true, required = true, value_name = "COMMAND")]
         command: Vec<String>,
     },
+    /// Rotate a credential with zero downtime: start, then next (deploy, verify, retire), or abort
+    #[command(subcommand)]
+    Rotate(RotateCmd),
     /// What happened to which profile and when (never a secret)
     Audit {
         #[arg(long)]
@@ -237,6 +240,65 @@ pub enum ApikeyCmd {
         /// The API's base URL: the key is sent only to its site (and to the profile's apiHosts)
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RotateCmd {
+    /// Create the new credential (nothing is deployed yet) and say what `next` will do
+    #[command(
+        after_help = "Targets: file:PATH with a --line template ({key}, {name}, {scopes}), e.g. 'API_KEY={key}' or '{key} {name} {scopes}'; jwks:PATH (key pairs); cmd:COMMAND (gets the new credential on standard input)."
+    )]
+    Start {
+        name: String,
+        /// Where the credential is deployed: file:PATH, jwks:PATH or cmd:COMMAND (repeatable)
+        #[arg(long = "target", value_name = "TARGET")]
+        targets: Vec<String>,
+        /// The line template of each file: target, in order
+        #[arg(long = "line", value_name = "TEMPLATE")]
+        lines: Vec<String>,
+        /// A URL that must answer 2xx with the new credential (and 401/403 with the old once retired)
+        #[arg(long, value_name = "URL")]
+        verify_url: Option<String>,
+        /// A URL or command that reports use of the old credential by its fingerprint: "unused" to retire
+        #[arg(long, value_name = "URL|COMMAND")]
+        check_old: Option<String>,
+        /// How long old and new must both be valid before the old may be retired (30m, 12h, 7d)
+        #[arg(long, value_name = "DURATION")]
+        overlap: Option<String>,
+        /// API keys: a prefix for the generated key (rk_live_, sk_test_)
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Read the new credential from standard input: the client secret from the provider's dashboard,
+        /// or an API key the provider issued
+        #[arg(long)]
+        new_secret_stdin: bool,
+        /// Do not ask before acting
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Where the rotation stands and what its next step will do
+    Status {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the next step: deploy, verify, or retire
+    Next {
+        name: String,
+        #[arg(long)]
+        yes: bool,
+        /// Retire although the traffic check says the old credential is still used
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo the rotation: the new credential removed everywhere, the old one in use
+    Abort {
+        name: String,
+        #[arg(long)]
+        yes: bool,
     },
 }
 

@@ -44,5 +44,11 @@ pub fn words(remedy: &Remedy) -> String {
             keyward_core::keychain::env::OPT_IN
         ),
         Remedy::CheckNetwork => "check the URL, your connection or VPN, and that the server is up; then try again".into(),
+        Remedy::AbortRotation { profile } => {
+            format!("go back to the old credential: `keyward rotate abort {profile}` (`keyward rotate status {profile}` shows what happened)")
+        }
+        Remedy::ResumeRotation { profile } => {
+            format!("`keyward rotate next {profile}` goes on with it, `keyward rotate abort {profile}` undoes it")
+        }
     }
 }

@@ -20,6 +20,7 @@ fn logged_in() -> (Rig, Kw) {
 
 /// `keyward token demo --fresh` (a refresh now) dying at `point`.
 fn die_at(kw: &Kw, point: &str) {
+    common::require_fail_points();
     let out = kw.command(&["token", "demo", "--fresh"]).env("KEYWARD_FAIL_AT", point).output().unwrap();
     assert_eq!(out.status.signal(), Some(6), "aborted at {point}: {}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("fail point {point} reached")));

@@ -32,6 +32,9 @@ pub enum AuditAction {
     KeyCreated,
     /// A secret was shown or exported on request.
     Reveal,
+    /// A step of a credential's rotation (create, deploy, verify, retire, abort): fingerprints and
+    /// targets, never a value.
+    Rotation,
     /// A token was revoked at the provider on request (RFC 7009), and forgotten here.
     TokenRevoked,
     /// Credentials were exported (Postman, .env, curl, Bruno): the format and the secret policy, never a

@@ -170,6 +170,9 @@ pub struct Config {
     /// Key pairs: public parts only; private keys are in the keychain.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub keys: BTreeMap<String, crate::keys::KeyInfo>,
+    /// Each profile's rotation: under way, or the last one finished (no value in it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub rotations: BTreeMap<String, crate::rotation::Rotation>,
 }
 
 impl Config {
@@ -180,6 +183,7 @@ impl Config {
             store_id: id.iter().map(|b| format!("{b:02x}")).collect(),
             profiles: BTreeMap::new(),
             keys: BTreeMap::new(),
+            rotations: BTreeMap::new(),
         }
     }
 

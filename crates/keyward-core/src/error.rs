@@ -72,6 +72,8 @@ pub enum Error {
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
     Inspect(#[from] crate::inspect::InspectError),
+    #[error(transparent)]
+    Rotation(#[from] crate::rotation::RotationError),
     /// An error whose fix only the flow that met it knows (a token endpoint's `invalid_client` for a
     /// profile with a client secret: store the right secret).
     #[error("{source}")]
@@ -88,6 +90,7 @@ impl Error {
             Error::Key(e) => e.code(),
             Error::Export(e) => e.code(),
             Error::Inspect(e) => e.code(),
+            Error::Rotation(e) => e.code(),
             Error::Remedied { source, .. } => source.code(),
         }
     }
@@ -102,6 +105,7 @@ impl Error {
             Error::Key(_) => None,
             Error::Export(e) => e.remedy(),
             Error::Inspect(_) => None,
+            Error::Rotation(e) => e.remedy(),
             Error::Remedied { remedy, .. } => Some(remedy.clone()),
         }
     }

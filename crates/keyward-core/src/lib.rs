@@ -24,6 +24,7 @@ pub mod machine;
 pub mod oauth;
 pub mod profile;
 pub mod remedy;
+pub mod rotation;
 pub mod scrub;
 pub mod secret;
 pub mod strategies;

@@ -37,6 +37,10 @@ pub enum Remedy {
     StartKeychain,
     /// Check the URL and the network, then try again.
     CheckNetwork,
+    /// Abort the profile's rotation: the new credential removed, the old one in use again.
+    AbortRotation { profile: String },
+    /// Go on with the profile's rotation under way (its next step), or abort it.
+    ResumeRotation { profile: String },
 }
 
 impl Remedy {
@@ -50,7 +54,9 @@ impl Remedy {
             | Remedy::EditField { profile, .. }
             | Remedy::AllowHost { profile, .. }
             | Remedy::ExchangeAssertion { profile }
-            | Remedy::ChooseKey { profile } => Some(profile),
+            | Remedy::ChooseKey { profile }
+            | Remedy::AbortRotation { profile }
+            | Remedy::ResumeRotation { profile } => Some(profile),
             Remedy::ListProfiles
             | Remedy::ListKeys
             | Remedy::UnlockKeychain

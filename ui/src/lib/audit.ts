@@ -14,6 +14,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "token-refused": "Token refused",
   "key-created": "Key created",
   reveal: "Secret revealed",
+  rotation: "Rotation",
   "token-revoked": "Token revoked",
   exported: "Exported",
   imported: "Imported",

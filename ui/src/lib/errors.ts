@@ -113,6 +113,10 @@ export function remedyView(remedy: Remedy): RemedyView {
       return { hint: "Start your keychain (on Linux a Secret Service such as GNOME Keyring) and unlock it, then try again.", label: "Try again", fix: "retry" };
     case "checkNetwork":
       return { hint: "Check the URL, your connection or VPN, and that the server is up; then try again.", label: "Try again", fix: "retry" };
+    case "abortRotation":
+      return { hint: "The old credential is still there: abort the rotation to go back to it.", label: "Open the rotation", href: href({ page: "profile", name: remedy.profile }) };
+    case "resumeRotation":
+      return { hint: "A rotation of this profile is under way: go on with it, or abort it.", label: "Open the rotation", href: href({ page: "profile", name: remedy.profile }) };
   }
 }
 

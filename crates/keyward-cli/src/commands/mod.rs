@@ -18,6 +18,7 @@ mod export;
 mod inspect;
 mod keys;
 mod profile_cmd;
+mod rotate;
 
 use profile_cmd as profile_commands;
 
@@ -153,6 +154,7 @@ pub async fn run(command: Command) -> Result {
             inspect::run(&kw, inspect::Args { token, jwks, issuer, profile, audience, leeway, require_scope, json })
                 .await
         }
+        Command::Rotate(cmd) => rotate::run(&kw, cmd).await,
         Command::Import(cmd) => export::import(&kw, cmd),
         Command::Exec { names, serve, command } => exec::run(&kw, &names, serve, &command).await,
         Command::Audit { json } => {

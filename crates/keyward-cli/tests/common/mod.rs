@@ -248,3 +248,15 @@ impl Kw {
         std::fs::read_to_string(self.home.path().join(file)).unwrap_or_default()
     }
 }
+
+/// The crash-safety tests need the `keyward` built for tests (with the fail-points feature). A plain
+/// `cargo build` after `cargo test` replaces target/debug/keyward with one that has none: say so.
+pub fn require_fail_points() {
+    let bin = std::fs::read(env!("CARGO_BIN_EXE_keyward")).unwrap();
+    let needle = b"fail point";
+    assert!(
+        bin.windows(needle.len()).any(|w| w == needle),
+        "{} has no fail points: a `cargo build` replaced the test build; run `cargo test` again",
+        env!("CARGO_BIN_EXE_keyward")
+    );
+}

@@ -21,6 +21,10 @@ pub enum SecretField {
     AccessToken,
     ApiKey,
     Password,
+    /// A rotation's new credential (an API key or a client secret), until the profile switches to it.
+    RotationNext,
+    /// A rotation's old credential, after the profile switched and until it is retired (or restored).
+    RotationPrevious,
 }
 
 impl SecretField {
@@ -30,6 +34,8 @@ impl SecretField {
         SecretField::AccessToken,
         SecretField::ApiKey,
         SecretField::Password,
+        SecretField::RotationNext,
+        SecretField::RotationPrevious,
     ];
 
     /// The name used in keychain accounts, `has<Property>` flags and `keyward secret reveal`.
@@ -40,6 +46,8 @@ impl SecretField {
             SecretField::AccessToken => "accessToken",
             SecretField::ApiKey => "apiKey",
             SecretField::Password => "password",
+            SecretField::RotationNext => "rotationNext",
+            SecretField::RotationPrevious => "rotationPrevious",
         }
     }
 

@@ -1,0 +1,361 @@
+//! Rotating an API key with zero downtime against the rig's API, which re-reads its keys file on every
+//! request: a loop of authenticated requests (through `keyward call`, and as an app that reads its
+//! `.env` file) runs for the whole rotation and sees no failure; after `retired` the old key gets 401.
+//! Abort at every step restores a working old key; a refusing target is never replayed; the overlap and
+//! the traffic check hold the retirement back; a crash at each step leaves a rotation `next` finishes.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use common::{Kw, Rig};
+
+const OLD: &str = "rk_test_oldoldoldoldoldoldoldoldoldoldold00";
+
+struct Setup {
+    rig: Rig,
+    kw: Kw,
+    keys: PathBuf,
+    env: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys.txt");
+    std::fs::write(&keys, format!("# the API's keys\n{OLD} billing read:users\nrk_test_someoneelse0000000000000000000000000 other read:users\n")).unwrap();
+    let env = dir.path().join("app.env");
+    std::fs::write(&env, format!("APP_NAME='billing worker'\nBILLING_KEY={OLD}\nLOG_LEVEL=info\n")).unwrap();
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let rig = Rig::start(&["--api-keys-file", keys.to_str().unwrap()]);
+    let kw = Kw::new();
+    kw.run_stdin(
+        &["apikey", "set", "billing", "--stdin", "--placement", "header:X-API-Key", "--base-url", &rig.whoami()],
+        OLD,
+    )
+    .ok();
+    Setup { rig, kw, keys, env, _dir: dir }
+}
+
+fn start_args<'a>(s: &'a Setup, keys: &'a str, env: &'a str, whoami: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let _ = s;
+    let mut a = vec![
+        "rotate",
+        "start",
+        "billing",
+        "--target",
+        keys,
+        "--line",
+        "{key} {name} read:users",
+        "--target",
+        env,
+        "--line",
+        "BILLING_KEY={key}",
+        "--verify-url",
+        whoami,
+        "--prefix",
+        "rk_test_",
+        "--yes",
+    ];
+    a.extend(extra);
+    a
+}
+
+fn state(kw: &Kw) -> String {
+    kw.run(&["rotate", "status", "billing", "--json"]).ok().json()["state"].as_str().unwrap().to_string()
+}
+
+/// What an app that reads its `.env` file sees: the last BILLING_KEY line (as node, python-dotenv and
+/// shells read a repeated name).
+fn env_key(env: &Path) -> String {
+    std::fs::read_to_string(env)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("BILLING_KEY="))
+        .next_back()
+        .unwrap()
+        .to_string()
+}
+
+fn whoami_with(rig: &Rig, key: &str) -> u16 {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", &format!("X-API-Key: {key}"), &rig.whoami()])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).parse().unwrap_or(0)
+}
+
+#[test]
+fn an_api_key_rotation_with_a_request_loop_sees_no_failure() {
+    let s = setup();
+    let (keys, env, who) = (format!("file:{}", s.keys.display()), format!("file:{}", s.env.display()), s.rig.whoami());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let failures = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let loops: Vec<_> = (0..2)
+        .map(|which| {
+            let (stop, ok, failed, failures) = (stop.clone(), ok.clone(), failed.clone(), failures.clone());
+            let cmd = s.kw.command(&["call", "billing", &who]);
+            let envs: Vec<(String, String)> =
+                cmd.get_envs().filter_map(|(k, v)| Some((k.to_str()?.into(), v?.to_str()?.into()))).collect();
+            let (bin, env_path, api) = (cmd.get_program().to_owned(), s.env.clone(), who.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let good = if which == 0 {
+                        let out = Command::new(&bin)
+                            .args(["call", "billing", &api])
+                            .envs(envs.iter().cloned())
+                            .output()
+                            .unwrap();
+                        out.status.success() || {
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or("").to_string());
+                            false
+                        }
+                    } else {
+                        let key = env_key(&env_path);
+                        let out = Command::new("curl")
+                            .args([
+                                "-s",
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{http_code}",
+                                "-H",
+                                &format!("X-API-Key: {key}"),
+                                &api,
+                            ])
+                            .output()
+                            .unwrap();
+                        String::from_utf8_lossy(&out.stdout) == "200" || {
+                            failures
+                                .lock()
+                                .unwrap()
+                                .push(format!("app: HTTP {}", String::from_utf8_lossy(&out.stdout)));
+                            false
+                        }
+                    };
+                    if good {
+                        ok.fetch_add(1, Ordering::Relaxed)
+                    } else {
+                        failed.fetch_add(1, Ordering::Relaxed)
+                    };
+                }
+            })
+        })
+        .collect();
+    let pause = || std::thread::sleep(std::time::Duration::from_millis(400));
+    pause();
+
+    let run = s.kw.run(&start_args(&s, &keys, &env, &who, &[])).ok();
+    assert!(run.stderr.contains("Created the new credential"), "{}", run.stderr);
+    let status = s.kw.run(&["rotate", "status", "billing", "--json"]).ok().json();
+    assert_eq!(status["state"], "created");
+    assert_eq!(status["next"], "deploy");
+    let new_fp = status["rotation"]["newFingerprint"].as_str().unwrap().to_string();
+    assert!(status["plan"].to_string().contains("the old"), "{status}");
+    pause();
+
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    assert_eq!(state(&s.kw), "deployed");
+    let keys_text = std::fs::read_to_string(&s.keys).unwrap();
+    assert!(keys_text.contains(OLD), "both keys valid during the overlap");
+    let new_key =
+        keys_text.lines().find(|l| l.starts_with("rk_test_") && !l.contains(OLD) && l.contains("billing")).unwrap();
+    let new_key = new_key.split_whitespace().next().unwrap().to_string();
+    assert!(new_key.len() >= "rk_test_".len() + 43);
+    assert_eq!(env_key(&s.env), new_key, "the app reads the new key (the last line)");
+    assert_eq!(s.kw.keychain("billing", "apiKey").as_deref(), Some(OLD), "the profile still uses the old key");
+    pause();
+
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    assert_eq!(state(&s.kw), "verified");
+    assert_eq!(s.kw.keychain("billing", "apiKey").as_deref(), Some(new_key.as_str()), "the profile switched");
+    pause();
+
+    let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    assert!(run.stderr.contains("Done: old credential"), "{}", run.stderr);
+    pause();
+    stop.store(true, Ordering::Relaxed);
+    for l in loops {
+        l.join().unwrap();
+    }
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "requests failed during the rotation: {:?}",
+        failures.lock().unwrap()
+    );
+    assert!(ok.load(Ordering::Relaxed) >= 10, "the loops ran: {}", ok.load(Ordering::Relaxed));
+
+    let status = s.kw.run(&["rotate", "status", "billing", "--json"]).ok().json();
+    assert_eq!(status["state"], "retired");
+    let evidence = status["rotation"]["evidence"].as_array().unwrap();
+    assert!(evidence.iter().any(|e| e["what"] == "the old credential, after retiring" && e["ok"] == true), "{status}");
+    assert_eq!(whoami_with(&s.rig, OLD), 401, "the old key is refused");
+    assert_eq!(whoami_with(&s.rig, &new_key), 200);
+    let keys_text = std::fs::read_to_string(&s.keys).unwrap();
+    assert!(!keys_text.contains(OLD) && keys_text.contains("someoneelse") && keys_text.starts_with("# the API's keys"));
+    let env_text = std::fs::read_to_string(&s.env).unwrap();
+    assert_eq!(
+        env_text,
+        format!("APP_NAME='billing worker'\nBILLING_KEY={new_key}\nLOG_LEVEL=info\n"),
+        "other lines kept"
+    );
+    assert_eq!(std::fs::metadata(&s.env).unwrap().permissions().mode() & 0o777, 0o640, "permissions kept");
+    assert!(
+        s.kw.keychain("billing", "rotationPrevious").is_none() && s.kw.keychain("billing", "rotationNext").is_none()
+    );
+    // Nothing more to do; the audit log has every step, fingerprints, no key.
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(2, "is over (retired)");
+    let audit = s.kw.run(&["audit", "--json"]).ok().stdout;
+    assert!(audit.contains("\"rotation\"") && audit.contains(&new_fp), "{audit}");
+    assert!(!audit.contains(OLD) && !audit.contains(&new_key), "no key in the audit log");
+    let show = s.kw.run(&["rotate", "status", "billing"]).ok().stdout;
+    assert!(!show.contains(&new_key) && !show.contains(OLD));
+}
+
+#[test]
+fn abort_at_every_step_restores_the_old_key() {
+    for steps in 0..3 {
+        let s = setup();
+        let (keys, env, who) =
+            (format!("file:{}", s.keys.display()), format!("file:{}", s.env.display()), s.rig.whoami());
+        let keys_before = std::fs::read_to_string(&s.keys).unwrap();
+        let env_before = std::fs::read_to_string(&s.env).unwrap();
+        s.kw.run(&start_args(&s, &keys, &env, &who, &[])).ok();
+        for _ in 0..steps {
+            s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+        }
+        let run = s.kw.run(&["rotate", "abort", "billing", "--yes"]).ok();
+        assert!(run.stderr.contains("Aborted:"), "{}", run.stderr);
+        assert_eq!(state(&s.kw), "aborted", "after {steps} steps");
+        assert_eq!(std::fs::read_to_string(&s.keys).unwrap(), keys_before, "keys file as before, after {steps} steps");
+        assert_eq!(std::fs::read_to_string(&s.env).unwrap(), env_before, ".env as before, after {steps} steps");
+        assert_eq!(s.kw.keychain("billing", "apiKey").as_deref(), Some(OLD), "the old key in use after {steps} steps");
+        assert!(
+            s.kw.keychain("billing", "rotationNext").is_none()
+                && s.kw.keychain("billing", "rotationPrevious").is_none()
+        );
+        s.kw.run(&["call", "billing", &who]).ok();
+        s.kw.run(&["rotate", "abort", "billing", "--yes"]).fails(2, "is over (aborted)");
+    }
+}
+
+#[test]
+fn a_refusing_target_is_not_replayed_and_abort_is_offered() {
+    let s = setup();
+    let (keys, who) = (format!("file:{}", s.keys.display()), s.rig.whoami());
+    let calls = s.kw.home.path().join("calls");
+    // A deploy hook that refuses to deploy (and has nothing to undo on abort).
+    let refuse = format!(
+        "cmd:[ \"$KEYWARD_ROTATION_STEP\" = deploy ] || exit 0; echo call >> {}; echo 'vault is sealed' >&2; exit 1",
+        calls.display()
+    );
+    s.kw.run(&[
+        "rotate",
+        "start",
+        "billing",
+        "--target",
+        &keys,
+        "--line",
+        "{key} {name} read:users",
+        "--target",
+        &refuse,
+        "--verify-url",
+        &who,
+        "--yes",
+    ])
+    .ok();
+    let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "refused");
+    assert!(run.stderr.contains("vault is sealed") && run.stderr.contains("rotate abort billing"), "{}", run.stderr);
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "Nothing was replayed");
+    assert_eq!(std::fs::read_to_string(&calls).unwrap().lines().count(), 1, "the refused step ran once");
+    let status = s.kw.run(&["rotate", "status", "billing", "--json"]).ok().json();
+    assert!(status["blocked"].as_str().unwrap().contains("refused at deploy"), "{status}");
+    assert_eq!(s.kw.keychain("billing", "apiKey").as_deref(), Some(OLD), "the old key stays in use");
+    s.kw.run(&["rotate", "abort", "billing", "--yes"]).ok();
+    assert!(!std::fs::read_to_string(&s.keys).unwrap().lines().any(|l| l.contains("billing") && !l.contains(OLD)));
+    s.kw.run(&["call", "billing", &who]).ok();
+}
+
+#[test]
+fn the_overlap_and_the_traffic_check_hold_the_retirement_back() {
+    let s = setup();
+    let (keys, env, who) = (format!("file:{}", s.keys.display()), format!("file:{}", s.env.display()), s.rig.whoami());
+    s.kw.run(&start_args(&s, &keys, &env, &who, &["--overlap", "1h"])).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(6, "may be retired at");
+    assert_eq!(state(&s.kw), "verified");
+    s.kw.run(&["rotate", "abort", "billing", "--yes"]).ok();
+
+    // The traffic check: the user's command reports the old key's use by its fingerprint.
+    let check = "test \"$KEYWARD_OLD_FINGERPRINT\" && echo 'used 3 times in the last hour'";
+    s.kw.run(&start_args(&s, &keys, &env, &who, &["--check-old", check])).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "still in use (used 3 times");
+    assert!(run.stderr.contains("hint: "), "{}", run.stderr);
+    assert!(std::fs::read_to_string(&s.keys).unwrap().contains(OLD), "nothing retired");
+    s.kw.run(&["rotate", "next", "billing", "--yes", "--force"]).ok();
+    assert_eq!(state(&s.kw), "retired");
+}
+
+#[test]
+fn a_crash_at_each_step_leaves_a_rotation_next_finishes() {
+    common::require_fail_points();
+    for point in ["rotate:deploy", "rotate:verify-before-switch", "rotate:retire"] {
+        let s = setup();
+        let (keys, env, who) =
+            (format!("file:{}", s.keys.display()), format!("file:{}", s.env.display()), s.rig.whoami());
+        s.kw.run(&start_args(&s, &keys, &env, &who, &[])).ok();
+        let mut crashed = false;
+        for _ in 0..3 {
+            let out =
+                s.kw.command(&["rotate", "next", "billing", "--yes"]).env("KEYWARD_FAIL_AT", point).output().unwrap();
+            if out.status.signal() == Some(6) {
+                crashed = true;
+                break;
+            }
+        }
+        assert!(crashed, "reached {point}");
+        // status tells the truth: the step was started, not done.
+        let status = s.kw.run(&["rotate", "status", "billing", "--json"]).ok().json();
+        let last = status["rotation"]["journal"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(last["phase"], "started", "{point}: {status}");
+        s.kw.run(&["call", "billing", &who]).ok();
+        while state(&s.kw) != "retired" {
+            s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+        }
+        let keys_text = std::fs::read_to_string(&s.keys).unwrap();
+        assert_eq!(
+            keys_text.lines().filter(|l| l.contains(" billing ")).count(),
+            1,
+            "{point}: one billing key, no duplicate: {keys_text}"
+        );
+        assert!(!keys_text.contains(OLD));
+        s.kw.run(&["call", "billing", &who]).ok();
+    }
+}
+
+#[test]
+fn rotation_refuses_what_it_cannot_do() {
+    let s = setup();
+    s.kw.run(&["rotate", "status", "billing"]).fails(2, "no rotation under way");
+    s.kw.run(&["rotate", "start", "billing", "--yes"]).fails(2, "verified by a request");
+    s.kw.run(&["rotate", "start", "billing", "--target", "file:/tmp/x", "--verify-url", &s.rig.whoami(), "--yes"])
+        .fails(2, "line template");
+    s.kw.run(&["rotate", "start", "billing", "--verify-url", "https://elsewhere.example/", "--yes"])
+        .fails(2, "elsewhere.example");
+    s.kw.run(&["rotate", "start", "billing", "--verify-url", &s.rig.whoami()]).fails(2, "add --yes");
+    s.kw.run(&["rotate", "start", "billing", "--verify-url", &s.rig.whoami(), "--yes"]).ok();
+    s.kw.run(&["rotate", "start", "billing", "--verify-url", &s.rig.whoami(), "--yes"]).fails(2, "under way (created)");
+}
