@@ -37,9 +37,7 @@ fn sh(s: &str) -> String {
 
 /// The environment variable `keyward exec` gives a child for this profile's credential.
 pub(crate) fn exec_variable(profile: &str, what: &str) -> String {
-    let upper: String =
-        profile.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
-    format!("KEYWARD_{upper}_{what}")
+    format!("KEYWARD_{}_{what}", crate::exec::variable_part(profile))
 }
 
 /// One curl command per profile. The credential is written into the command, or, with `from_env`, read
