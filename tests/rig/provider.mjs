@@ -4,7 +4,7 @@
 // API keys, seed 002's login/refresh and session endpoints, and a SAML 2.0 bearer token endpoint).
 //
 //   node tests/rig/provider.mjs [--access-token-ttl SECONDS] [--drop-iss] [--ignore-stdin]
-//        [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--user EMAIL:PASSWORD]...
+//        [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--rotating-secrets PATH] [--user EMAIL:PASSWORD]...
 //        [--saml-idp-cert PATH] [--saml-idp-issuer ID] [--saml-sp-entity-id ID] [--saml-skew SECONDS]
 //        [--port P] [--api-port Q]
 //
@@ -32,7 +32,7 @@ for (const name of ['log', 'info', 'debug']) {
 
 const RIG_DIR = dirname(fileURLToPath(import.meta.url));
 const USAGE = 'usage: node tests/rig/provider.mjs [--access-token-ttl SECONDS] [--drop-iss] [--ignore-stdin]\n'
-  + '         [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--user EMAIL:PASSWORD]...\n'
+  + '         [--client-jwks PATH] [--pkjwt-accept-issuer-aud] [--api-keys-file PATH] [--rotating-secrets PATH] [--user EMAIL:PASSWORD]...\n'
   + '         [--saml-idp-cert PATH] [--saml-idp-issuer ID] [--saml-sp-entity-id ID] [--saml-skew SECONDS]\n'
   + '         [--port P] [--api-port Q]\n';
 
@@ -50,6 +50,10 @@ const SECRET_CLIENTS = {
   'cc-post': { secret: 'cc-post-secret', method: 'client_secret_post' },
 };
 const PKJWT_CLIENTS = { 'pkjwt-rs384': 'RS384', 'pkjwt-es384': 'ES384' };
+// cc-rotating (client_secret_basic) accepts any secret listed in --rotating-secrets PATH (one per line,
+// re-read on every request): two at once during a rotation's overlap, as providers that rotate secrets do.
+const ROTATING_CLIENT = 'cc-rotating';
+const ROTATING_INTERNAL_SECRET = randomBytes(24).toString('base64url');
 
 const opts = parseArgs(process.argv.slice(2));
 
@@ -106,6 +110,7 @@ function parseArgs(argv) {
       }
       case '--client-jwks': o.clientJwks = value(); break;
       case '--api-keys-file': o.apiKeysFile = value(); break;
+      case '--rotating-secrets': o.rotatingSecrets = value(); break;
       case '--user': {
         const v = value();
         const i2 = v.indexOf(':');
@@ -248,6 +253,10 @@ const provider = new Provider(issuer, {
     ...Object.entries(SECRET_CLIENTS).map(([id, { secret, method }]) => ({
       client_id: id, client_secret: secret, token_endpoint_auth_method: method, ...noRedirect,
     })),
+    {
+      client_id: ROTATING_CLIENT, client_secret: ROTATING_INTERNAL_SECRET, token_endpoint_auth_method: 'client_secret_basic',
+      ...noRedirect,
+    },
     ...Object.entries(PKJWT_CLIENTS).map(([id, alg]) => ({
       client_id: id,
       token_endpoint_auth_method: 'private_key_jwt',
@@ -375,6 +384,19 @@ async function tokenEndpointPolicy(ctx, raw) {
     stats.client_credentials[clientId] = (stats.client_credentials[clientId] ?? 0) + 1;
   }
 
+  if (clientId === ROTATING_CLIENT && basic) {
+    let current = [];
+    try {
+      current = readFileSync(opts.rotatingSecrets ?? '', 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+    } catch {
+      current = [];
+    }
+    if (!current.some((c) => c === basic.secret)) {
+      return refuse(ctx, 401, 'invalid_client', `client authentication failed: not one of ${ROTATING_CLIENT}'s current secrets`);
+    }
+    const enc = (v) => encodeURIComponent(v).replace(/%20/g, '+');
+    ctx.req.headers.authorization = `Basic ${Buffer.from(`${enc(ROTATING_CLIENT)}:${enc(ROTATING_INTERNAL_SECRET)}`).toString('base64')}`;
+  }
   if (clientId === 'cc-basic' && params.has('client_secret')) {
     return refuse(ctx, 401, 'invalid_client', 'client authentication failed: cc-basic is registered for '
       + 'client_secret_basic: send client_id and client_secret in an Authorization: Basic header, '

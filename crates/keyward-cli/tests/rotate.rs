@@ -359,3 +359,150 @@ fn rotation_refuses_what_it_cannot_do() {
     s.kw.run(&["rotate", "start", "billing", "--verify-url", &s.rig.whoami(), "--yes"]).ok();
     s.kw.run(&["rotate", "start", "billing", "--verify-url", &s.rig.whoami(), "--yes"]).fails(2, "under way (created)");
 }
+
+/// Runs `keyward token NAME --fresh` (a new token with the current credential each time) until stopped;
+/// returns the failures' last lines.
+fn token_loop(kw: &Kw, name: &str) -> (Arc<AtomicBool>, std::thread::JoinHandle<(usize, Vec<String>)>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let cmd = kw.command(&["token", name, "--fresh"]);
+    let envs: Vec<(String, String)> =
+        cmd.get_envs().filter_map(|(k, v)| Some((k.to_str()?.into(), v?.to_str()?.into()))).collect();
+    let (bin, name, flag) = (cmd.get_program().to_owned(), name.to_string(), stop.clone());
+    let handle = std::thread::spawn(move || {
+        let (mut ok, mut failures) = (0, Vec::new());
+        while !flag.load(Ordering::Relaxed) {
+            let out = Command::new(&bin).args(["token", &name, "--fresh"]).envs(envs.iter().cloned()).output().unwrap();
+            if out.status.success() {
+                ok += 1;
+            } else {
+                failures
+                    .push(String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.starts_with("keyward:")).collect());
+            }
+        }
+        (ok, failures)
+    });
+    (stop, handle)
+}
+
+#[test]
+fn a_client_secret_rotation_keeps_tokens_coming() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("provider-secrets.txt");
+    std::fs::write(&secrets, "kw-old-client-secret\n").unwrap();
+    let rig = Rig::start(&["--rotating-secrets", secrets.to_str().unwrap()]);
+    let kw = Kw::new();
+    kw.run_stdin(
+        &[
+            "profile",
+            "add",
+            "svc",
+            "--strategy",
+            "client-credentials",
+            "--url",
+            &rig.token_endpoint,
+            "--client-id",
+            "cc-rotating",
+            "--scope",
+            "read:users",
+            "--api-base-url",
+            &rig.whoami(),
+            "--client-secret-stdin",
+        ],
+        "kw-old-client-secret",
+    )
+    .ok();
+    kw.run(&["token", "svc"]).ok();
+    let (stop, tokens) = token_loop(&kw, "svc");
+    // The provider's side, as a deploy hook: the new secret in on deploy, the old one (by fingerprint) out
+    // on retire, the new one out on abort.
+    let hook = format!(
+        "cmd:f={f}; case $KEYWARD_ROTATION_STEP in deploy) cat >> $f; echo >> $f;; \
+         retire) drop=$KEYWARD_OLD_FINGERPRINT;; abort) drop=$KEYWARD_NEW_FINGERPRINT;; esac; \
+         [ -n \"$drop\" ] || exit 0; while read -r l; do [ -z \"$l\" ] && continue; \
+         [ \"$(printf %s \"$l\" | sha256sum | cut -c1-8)\" = \"$drop\" ] || echo \"$l\"; done < $f > $f.new && mv $f.new $f",
+        f = secrets.display()
+    );
+    kw.run_stdin(&["rotate", "start", "svc", "--target", &hook, "--new-secret-stdin", "--yes"], "kw-new-client-secret")
+        .ok();
+    kw.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap().lines().filter(|l| !l.is_empty()).count(), 2, "both valid");
+    kw.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert_eq!(kw.keychain("svc", "clientSecret").as_deref(), Some("kw-new-client-secret"), "the profile switched");
+    let run = kw.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert!(run.stderr.contains("removed and forgotten"), "{}", run.stderr);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    let (ok, failures) = tokens.join().unwrap();
+    assert!(failures.is_empty(), "token requests failed during the rotation: {failures:?}");
+    assert!(ok >= 5, "the loop ran: {ok}");
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap().trim(), "kw-new-client-secret", "the old secret is gone");
+    assert!(kw.keychain("svc", "rotationPrevious").is_none(), "the old secret is forgotten here");
+    let status = kw.run(&["rotate", "status", "svc", "--json"]).ok().json();
+    let evidence = status["rotation"]["evidence"].as_array().unwrap();
+    assert!(evidence.iter().any(|e| e["what"] == "the old credential, after retiring" && e["ok"] == true), "{status}");
+    kw.run(&["call", "svc", &rig.whoami()]).ok();
+    let audit = kw.run(&["audit", "--json"]).ok().stdout;
+    assert!(!audit.contains("kw-new-client-secret") && !audit.contains("kw-old-client-secret"));
+}
+
+#[test]
+fn a_key_pair_rotation_publishes_before_signing_and_retires_the_old_kid() {
+    let kw = Kw::new();
+    kw.run(&["key", "new", "k1", "--alg", "RS384", "--bits", "2048"]).ok();
+    let jwks = kw.home.path().join("client-jwks.json");
+    std::fs::write(&jwks, kw.run(&["key", "jwks", "k1"]).ok().stdout).unwrap();
+    let rig = Rig::start(&["--client-jwks", jwks.to_str().unwrap()]);
+    // A copy of the old key, to show afterwards that the provider no longer takes it.
+    let pem = kw.home.path().join("k1.pem");
+    std::fs::write(&pem, kw.run(&["key", "export", "k1", "--private"]).ok().stdout).unwrap();
+    kw.run(&["key", "import", "k1copy", "--pem", pem.to_str().unwrap(), "--alg", "RS384"]).ok();
+    for (name, key) in [("pk", "k1"), ("pk-old", "k1copy")] {
+        kw.run(&[
+            "profile",
+            "add",
+            name,
+            "--strategy",
+            "private-key-jwt",
+            "--url",
+            &rig.token_endpoint,
+            "--client-id",
+            "pkjwt-rs384",
+            "--key",
+            key,
+            "--scope",
+            "read:users",
+            "--api-base-url",
+            &rig.whoami(),
+        ])
+        .ok();
+    }
+    let old_kid = kw.run(&["key", "list", "--json"]).ok().json()[0]["kid"].as_str().unwrap().to_string();
+    let (stop, tokens) = token_loop(&kw, "pk");
+    let target = format!("jwks:{}", jwks.display());
+    let status = kw.run(&["rotate", "start", "pk", "--target", &target, "--yes"]).ok();
+    assert!(status.stderr.contains("Created the new credential"), "{}", status.stderr);
+    let new_kid = kw.run(&["rotate", "status", "pk", "--json"]).ok().json()["rotation"]["newFingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    kw.run(&["rotate", "next", "pk", "--yes"]).ok();
+    let kids = |p: &Path| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        v["keys"].as_array().unwrap().iter().map(|k| k["kid"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(kids(&jwks), vec![old_kid.clone(), new_kid.clone()], "the new key is published before it signs");
+    kw.run(&["rotate", "next", "pk", "--yes"]).ok();
+    let show = kw.run(&["profile", "show", "pk", "--json"]).ok().json();
+    assert_ne!(show["keyName"], "k1", "the profile signs with the new key");
+    kw.run(&["rotate", "next", "pk", "--yes"]).ok();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stop.store(true, Ordering::Relaxed);
+    let (ok, failures) = tokens.join().unwrap();
+    assert!(failures.is_empty(), "token requests failed during the rotation: {failures:?}");
+    assert!(ok >= 5, "the loop ran: {ok}");
+    assert_eq!(kids(&jwks), vec![new_kid], "the old kid is gone at retired");
+    kw.run(&["token", "pk-old", "--fresh"]).fails(3, "invalid_client");
+    kw.run(&["call", "pk", &rig.whoami()]).ok();
+    let keys = kw.run(&["key", "list", "--json"]).ok().stdout;
+    assert!(!keys.contains("\"k1\""), "the old key pair is forgotten: {keys}");
+}

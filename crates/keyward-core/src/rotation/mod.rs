@@ -444,8 +444,9 @@ impl crate::Keyward {
                     out.push(format!("- remove the old credential {} from {}", r.old_fingerprint, t.describe()));
                 }
                 out.push(format!("- forget the old credential {}", r.old_fingerprint));
-                if let Some(u) = &r.verify_url {
-                    out.push(format!("- GET {u} with the old credential: it should be refused (401/403)"));
+                match &r.verify_url {
+                    Some(u) => out.push(format!("- GET {u} with the old credential: it should be refused (401/403)")),
+                    None => out.push("- ask for a token with the old credential: it should be refused".into()),
                 }
             }
             RotationStep::Abort | RotationStep::Create => {}
@@ -861,7 +862,9 @@ impl crate::Keyward {
         }
         // Evidence: the old credential should now be refused where the new one works.
         let mut evidence = None;
-        if r.verify_url.is_some() && (old.is_some() || r.kind == RotationKind::KeyPair) {
+        if (r.verify_url.is_some() || r.kind != RotationKind::ApiKey)
+            && (old.is_some() || r.kind == RotationKind::KeyPair)
+        {
             let value = if r.kind == RotationKind::KeyPair { None } else { old.as_ref() };
             let (asked, saw, status) = self.probe(&r, false, value).await?;
             evidence = Some(Evidence {
