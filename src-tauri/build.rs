@@ -31,6 +31,8 @@ const COMMANDS: &[&str] = &[
     "jwks",
     "copy_jwks",
     "save_jwks",
+    "export_profiles",
+    "import_postman_file",
 ];
 
 fn main() {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use keyward_core::Keyward;
 use tauri::Manager;
 
-use commands::{keys, login, profiles, use_credential};
+use commands::{export, keys, login, profiles, use_credential};
 
 /// Start the app: logging, the core as managed state, the commands, the window from `tauri.conf.json`.
 pub fn run() {
@@ -71,6 +71,8 @@ pub fn run() {
             keys::jwks,
             keys::copy_jwks,
             keys::save_jwks,
+            export::export_profiles,
+            export::import_postman_file,
         ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");

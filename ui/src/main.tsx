@@ -7,6 +7,7 @@ import "./styles/detail.css";
 import "./styles/login.css";
 import "./styles/forms.css";
 import "./styles/tables.css";
+import "./styles/export.css";
 
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";

@@ -1,5 +1,6 @@
 //! The Tauri commands the UI calls: each is one call into `keyward-core`, its errors as `{code, message}`.
-//! Grouped by what the user is doing: profiles and their forms, logging in, using a credential, keys.
+//! Grouped by what the user is doing: profiles and their forms, logging in, using a credential, keys,
+//! exporting and importing.
 //!
 //! The core's async flows are awaited straight from async commands (the core keeps its keychain waits off
 //! the runtime's workers); its synchronous calls (profiles, keys: D-Bus, maybe an unlock prompt) run on
@@ -7,6 +8,7 @@
 //! `lib.rs`, the capability in `tauri.conf.json` and the UI's platform door are checked against it (see
 //! `command_lists` below).
 
+pub mod export;
 pub mod keys;
 pub mod login;
 pub mod profiles;

@@ -1,14 +1,17 @@
 // One profile: its credential and what to do with it (log in, get, copy, log out), Try a request, the token
 // request it would send, SAML settings for the IdP admin, the secrets it keeps (reveal on request), its
-// settings, Edit and Remove (with Log out and remove, so removing does not leave live tokens at the provider).
+// settings, Export… (this profile ticked), Edit and Remove (with Log out and remove, so removing does not
+// leave live tokens at the provider).
 import { useState } from "react";
 
 import type { AppError } from "../bindings/AppError";
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { SavedExport } from "../bindings/SavedExport";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { CredentialPanel } from "../components/CredentialPanel";
 import { DryRunCard } from "../components/DryRunCard";
+import { ExportDialog, ExportSavedNotice } from "../components/ExportDialog";
 import { ErrorState } from "../components/ErrorState";
 import { ErrorNotice, SuccessNotice, type Fixes } from "../components/Notice";
 import { SpSettings } from "../components/SamlCard";
@@ -54,6 +57,8 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const [actionError, setActionError] = useState<AppError | null>(null);
   const [loginRequest, setLoginRequest] = useState(0);
   const [allowed, setAllowed] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [saved, setSaved] = useState<SavedExport | null>(null);
 
   /** "Add SCOPE and log in": the scope joins the profile's scopes, then a new sign-in asks for it. */
   async function addScope(scope: string) {
@@ -136,6 +141,9 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
           </div>
         </div>
         <div className="page-actions">
+          <button type="button" className="button" onClick={() => setExporting(true)}>
+            Export…
+          </button>
           <a className="button" href={href({ page: "edit", name: profile.name })}>
             Edit
           </a>
@@ -145,6 +153,18 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
         </div>
       </header>
       {actionError && <ErrorNotice error={actionError} />}
+      {saved && <ExportSavedNotice saved={saved} onDismiss={() => setSaved(null)} />}
+      {exporting && (
+        <ExportDialog
+          preselected={[profile.name]}
+          onClose={() => setExporting(false)}
+          onSaved={(s) => {
+            setExporting(false);
+            setSaved(s);
+          }}
+          onLogIn={(name) => (name === profile.name ? setLoginRequest((n) => n + 1) : navigate({ page: "profile", name }))}
+        />
+      )}
 
       <div className="stack">
         <CredentialPanel profile={profile} onChanged={onChanged} fixes={fixes} loginRequest={loginRequest} />

@@ -1,18 +1,24 @@
 // The profiles page: every profile with its credential status, a search that filters them, Add credential,
 // and what to do when there are none or they cannot be read. A row opens the profile's page. What a page
-// that returned here left to say (Remove: "Removed demo.") shows above the list for a few seconds.
+// that returned here left to say (Remove: "Removed demo.") shows above the list for a few seconds. Export…
+// opens the Export dialog; Import… brings a Postman environment in, and the list shows what it made.
 import { useMemo, useRef, useState } from "react";
 
+import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { SavedExport } from "../bindings/SavedExport";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorState } from "../components/ErrorState";
-import { SuccessNotice } from "../components/Notice";
+import { ExportDialog, ExportSavedNotice, ImportedNotice } from "../components/ExportDialog";
+import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { ProfileList, type ProfileListHandle } from "../components/ProfileList";
 import { SearchBox } from "../components/SearchBox";
 import { useFlash } from "../lib/flash";
+import { usePlatform } from "../lib/platform-context";
 import { matches } from "../lib/profiles";
 import { href, navigate } from "../lib/routes";
 import { useStrategies } from "../lib/strategies";
 import { useNowSecs } from "../lib/time";
+import { useAction } from "../lib/use-async";
 import { useProfiles } from "../lib/use-profiles";
 
 const ADD_EXAMPLE = [
@@ -29,6 +35,19 @@ export function ProfilesPage() {
   const { byId } = useStrategies();
   const flashed = useFlash();
   const short = (id: string) => byId(id)?.short ?? id;
+  const platform = usePlatform();
+  const [exporting, setExporting] = useState(false);
+  const [saved, setSaved] = useState<SavedExport | null>(null);
+  const [imported, setImported] = useState<ImportOutcome | null>(null);
+  const importing = useAction(() => platform.importPostmanFile());
+  async function importFile() {
+    setImported(null);
+    const outcome = await importing.run();
+    if (outcome) {
+      setImported(outcome);
+      reload();
+    }
+  }
 
   const all = state.status === "ready" ? state.profiles : [];
   const shown = useMemo(() => all.filter((p) => matches(p, query, byId(p.strategy)?.title)), [all, query, byId]);
@@ -60,6 +79,14 @@ export function ProfilesPage() {
           <button type="button" className="button" onClick={reload} disabled={reloading} aria-label="Reload profiles">
             {reloading ? "Loading…" : "Reload"}
           </button>
+          <button type="button" className="button" onClick={() => void importFile()} disabled={importing.pending}>
+            {importing.pending ? "Importing…" : "Import…"}
+          </button>
+          {hasProfiles && (
+            <button type="button" className="button" onClick={() => setExporting(true)}>
+              Export…
+            </button>
+          )}
           <a className="button button-primary" href={href({ page: "add" })}>
             Add credential
           </a>
@@ -67,6 +94,19 @@ export function ProfilesPage() {
       </header>
 
       {flashed.text && <SuccessNotice>{flashed.text}</SuccessNotice>}
+      {saved && <ExportSavedNotice saved={saved} onDismiss={() => setSaved(null)} />}
+      {imported && <ImportedNotice outcome={imported} onDismiss={() => setImported(null)} />}
+      {importing.error && <ErrorNotice error={importing.error} fixes={{ onRetry: () => void importFile() }} />}
+      {exporting && (
+        <ExportDialog
+          preselected={[]}
+          onClose={() => setExporting(false)}
+          onSaved={(s) => {
+            setExporting(false);
+            setSaved(s);
+          }}
+        />
+      )}
 
       {state.status === "loading" && <div className="loading" aria-busy="true" />}
 

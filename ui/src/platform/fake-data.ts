@@ -1,6 +1,8 @@
 // What the fake platform starts with: the core's own strategies (generated JSON, never a copy), and helpers
-// to make profiles, tokens and keys for tests and previews.
+// to make profiles, tokens, keys and export summaries for tests and previews.
 import strategiesJson from "../bindings/strategies.json";
+import type { ExportRequest } from "../bindings/ExportRequest";
+import type { ExportSummary } from "../bindings/ExportSummary";
 import type { KeyView } from "../bindings/KeyView";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
@@ -57,5 +59,65 @@ export function fakeKey(name: string, alg: KeyView["alg"] = "ES384"): KeyView {
     kid: `kid-${name}`,
     publicJwk: { kty: alg.startsWith("ES") ? "EC" : "RSA", kid: `kid-${name}`, alg, use: "sig" },
     createdAt: "2026-11-20T10:00:00Z",
+  };
+}
+
+/** Where the fake's save dialog puts an export. */
+export const FAKE_EXPORT_DIR = "/home/you/Documents";
+
+/** The file name the core offers for an export (export/mod.rs's `file_name`). */
+export function exportFileName(request: ExportRequest): string {
+  const base = request.profiles.length === 1 ? request.profiles[0]! : "keyward";
+  switch (request.format) {
+    case "postman":
+      return `${base}.postman_environment.json`;
+    case "collection":
+      return `${base}.postman_collection.json`;
+    case "dotenv":
+      return !request.dialect || request.dialect === "portable" || request.dialect === "compose" ? `${base}.env` : `${base}.${request.dialect}.env`;
+    case "curl":
+      return `${base}.curl.sh`;
+    case "bruno":
+      return `${base}.bru`;
+  }
+}
+
+/** What the core's summary of an export of `profiles` says, by the same policy: the request-level credential
+ * goes in, the long-lived secrets (named after the `has<Property>` flags) stay out unless asked. */
+export function fakeExportSummary(request: ExportRequest, profiles: ProfileView[]): ExportSummary {
+  const several = profiles.length > 1;
+  const name = (p: ProfileView, key: string) => (several ? `${p.name.replace(/[^A-Za-z0-9]/g, "_")}_${key}` : key);
+  const variables: string[] = [];
+  const longLived: string[] = [];
+  for (const p of profiles) {
+    if (p.apiBaseUrl) variables.push(name(p, "baseUrl"));
+    if (p.strategy === "api-key") variables.push(name(p, "apiKey"), name(p, "apiKeyPlacement"));
+    else variables.push(name(p, "accessToken"), name(p, "tokenType"));
+    if (p.clientId) variables.push(name(p, "clientId"));
+    if (p.hasClientSecret) longLived.push(name(p, "clientSecret"));
+    if (p.hasRefreshToken) longLived.push(name(p, "refreshToken"));
+    if (p.hasPassword) longLived.push(name(p, "password"));
+    if (p.keyName) longLived.push(name(p, "privateKey"));
+  }
+  const include = request.includeSecrets && request.format !== "curl";
+  const expiries = profiles.map((p) => p.token?.expiresAt).filter((e): e is number => typeof e === "number");
+  const expiresAt = expiries.length > 0 ? Math.min(...expiries) : null;
+  const notes: string[] = [];
+  if (request.format === "bruno" && include && longLived.length > 0) {
+    notes.push(`Bruno keeps secret values out of its files: enter ${longLived.join(", ")} in Bruno's environment settings`);
+  }
+  if (request.format === "curl" && request.includeSecrets) {
+    notes.push("a curl command needs only the request-level credential: no long-lived secret is in it");
+  }
+  if (expiresAt !== null) notes.push(`the exported credential expires at ${new Date(expiresAt * 1000).toISOString().replace(/\.\d+Z$/, "Z")}`);
+  return {
+    format: request.format,
+    profiles: [...request.profiles],
+    fileName: exportFileName(request),
+    variables: request.format === "curl" ? [] : [...variables, ...(include && request.format !== "bruno" ? longLived : [])],
+    secretsLeftOut: include ? [] : longLived,
+    secretsIncluded: include && request.format !== "bruno" ? longLived : [],
+    expiresAt,
+    notes,
   };
 }

@@ -1,5 +1,6 @@
 // A Platform in memory, for tests and previews: profiles, keys and an audit log that change as the pages
-// call it, a login that walks through its progress steps (with a browser that connects, fails to start, or
+// call it, exports "saved" by a save dialog that always picks FAKE_EXPORT_DIR, an import that adds a
+// profile, a login that walks through its progress steps (with a browser that connects, fails to start, or
 // stays silent), and ways for a test to make any call fail, to replace one, and to see every call made.
 import type { AppError } from "../bindings/AppError";
 import type { AuditEvent } from "../bindings/AuditEvent";
@@ -9,7 +10,7 @@ import type { LoginProgress } from "../bindings/LoginProgress";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
-import { FAKE_STRATEGIES, fakeKey, fakeToken } from "./fake-data";
+import { FAKE_EXPORT_DIR, FAKE_STRATEGIES, fakeExportSummary, fakeKey, fakeToken } from "./fake-data";
 import type { Platform } from "./platform";
 
 export type Method = keyof Platform;
@@ -255,6 +256,44 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     async copyJwks() {},
     async saveJwks() {
       return "/home/you/jwks.json";
+    },
+
+    async exportProfiles(request) {
+      if (request.profiles.length === 0) {
+        throw { code: "badInput", message: "name at least one profile to export", remedy: null } satisfies AppError;
+      }
+      const chosen = request.profiles.map(profile);
+      const noUrl = request.format === "curl" && !request.url ? chosen.find((p) => !p.apiBaseUrl) : undefined;
+      if (noUrl) {
+        throw {
+          code: "badInput",
+          message: `which URL should the curl command for ${noUrl.name} call? The profile has no API base URL`,
+          remedy: { kind: "editField", profile: noUrl.name, field: "apiBaseUrl" },
+        } satisfies AppError;
+      }
+      const summary = fakeExportSummary(request, chosen);
+      for (const p of chosen) record("exported", p.name);
+      return { path: `${FAKE_EXPORT_DIR}/${summary.fileName}`, summary };
+    },
+    async importPostmanFile() {
+      const name = "petstore";
+      if (profiles.has(name)) {
+        throw { code: "badInput", message: `a profile named "${name}" already exists; pick another name, or edit that profile`, remedy: null } satisfies AppError;
+      }
+      profiles.set(name, {
+        name,
+        strategy: "api-key",
+        apiKeyPlacement: "header:X-Api-Key",
+        apiBaseUrl: "https://petstore.example.com/v2",
+        hasApiKey: true,
+        hasClientSecret: false,
+        hasRefreshToken: false,
+        hasAccessToken: false,
+        hasPassword: false,
+        status: "ready",
+      } as ProfileView);
+      record("imported", name);
+      return { profiles: [{ name, strategy: "api-key", secrets: ["apiKey"] }], ignored: ["petId"], notes: [] };
     },
   };
 

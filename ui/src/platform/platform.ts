@@ -7,13 +7,16 @@ import type { AuditEvent } from "../bindings/AuditEvent";
 import type { CallResult } from "../bindings/CallResult";
 import type { DiscoveryView } from "../bindings/DiscoveryView";
 import type { DryRun } from "../bindings/DryRun";
+import type { ExportRequest } from "../bindings/ExportRequest";
 import type { FieldProblem } from "../bindings/FieldProblem";
+import type { ImportOutcome } from "../bindings/ImportOutcome";
 import type { KeyAlg } from "../bindings/KeyAlg";
 import type { KeyView } from "../bindings/KeyView";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { SavedExport } from "../bindings/SavedExport";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
 
@@ -69,6 +72,13 @@ export interface Platform {
   copyJwks(names: string[]): Promise<void>;
   /** Save to a file picked in a native dialog; its path, or null when the user closed it. */
   saveJwks(names: string[]): Promise<string | null>;
+
+  // Export and import
+  /** Make the export in the backend and save it to a file picked in a native dialog: where it went and
+   * what it holds (names only, never a value), or null when the user closed the dialog. */
+  exportProfiles(request: ExportRequest): Promise<SavedExport | null>;
+  /** Import a Postman environment picked in a native dialog; null when the user closed it. */
+  importPostmanFile(): Promise<ImportOutcome | null>;
 }
 
 /** True when `value` has the shape of the backend's `{code, message}` error. */

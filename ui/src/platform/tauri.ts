@@ -52,4 +52,7 @@ export const tauriPlatform: Platform = {
   jwks: (names) => call("jwks", { names }),
   copyJwks: (names) => call("copy_jwks", { names }),
   saveJwks: (names) => call("save_jwks", { names }),
+
+  exportProfiles: (request) => call("export_profiles", { request }),
+  importPostmanFile: () => call("import_postman_file"),
 };
