@@ -30,7 +30,7 @@ pub enum ConfigError {
     UnknownField { field: String, known: String },
     #[error("{field}: {problem}")]
     BadField { field: String, problem: String },
-    #[error("the config file {path} is not valid ({reason}); fix or move it away, Keyward will not overwrite it")]
+    #[error("the config file {path} is not valid ({reason}); fix or move it away, Keyward will not overwrite it{}", backup_words(.path))]
     Corrupt { path: PathBuf, reason: String },
     #[error("the config file {path} is version {found}, newer than this Keyward understands ({CONFIG_VERSION}); update Keyward")]
     TooNew { path: PathBuf, found: u32 },
@@ -102,6 +102,10 @@ impl Home {
     }
     pub fn config_file(&self) -> PathBuf {
         self.dir.join("config.json")
+    }
+    /// The config as it was before the last write: what to go back to if the file is ever damaged.
+    pub fn config_backup(&self) -> PathBuf {
+        self.dir.join("config.json.bak")
     }
     pub fn audit_file(&self) -> PathBuf {
         self.dir.join("audit.jsonl")
@@ -265,9 +269,34 @@ impl ConfigStore {
         opts.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        let mut f = opts.open(&tmp).map_err(io("write", &tmp))?;
-        f.write_all(text.as_bytes()).and_then(|_| f.sync_all()).map_err(io("write", &tmp))?;
-        fs::rename(&tmp, &path).map_err(io("replace", &path))
+        let written = opts.open(&tmp).and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()));
+        if let Err(e) = written {
+            // A full disk: the old file is untouched, and no half-written temp file is left behind.
+            let _ = fs::remove_file(&tmp);
+            return Err(io("write", &tmp)(e));
+        }
+        // The file being replaced was read and checked by this write's load: keep it as the backup.
+        let backup = self.home.config_backup();
+        if path.exists() {
+            let _ = fs::remove_file(&backup);
+            if let Err(e) = fs::hard_link(&path, &backup).or_else(|_| fs::copy(&path, &backup).map(|_| ())) {
+                tracing::warn!("could not keep {} as a backup: {e}", backup.display());
+            }
+        }
+        fs::rename(&tmp, &path).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io("replace", &path)(e)
+        })
+    }
+}
+
+/// ": the version before the last change is in …", when there is a backup beside a damaged file.
+fn backup_words(path: &std::path::Path) -> String {
+    let backup = path.with_file_name("config.json.bak");
+    if backup.exists() && path.file_name().is_some_and(|n| n == "config.json") {
+        format!("; the version before the last change is in {}", backup.display())
+    } else {
+        String::new()
     }
 }
 
@@ -279,6 +308,28 @@ mod tests {
     fn temp_home() -> Home {
         let dir = std::env::temp_dir().join(format!("kw-config-{}-{}", std::process::id(), rand::random::<u32>()));
         Home::new(dir)
+    }
+
+    #[test]
+    fn a_damaged_file_is_kept_and_the_backup_named() {
+        let store = ConfigStore::new(temp_home());
+        for name in ["a", "b"] {
+            store
+                .update(|c| {
+                    c.profiles.insert(name.into(), Profile::new(Strategy::Pkce));
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let path = store.home().config_file();
+        let good = fs::read_to_string(&path).unwrap();
+        fs::write(&path, &good[..good.len() / 2]).unwrap(); // truncated
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains(&path.display().to_string()) && err.contains("config.json.bak"), "{err}");
+        assert!(store.update(|_| Ok(())).is_err(), "nothing is written over a damaged file");
+        assert_eq!(fs::read_to_string(&path).unwrap(), good[..good.len() / 2], "the damaged file is kept as it is");
+        let backup: Config = serde_json::from_str(&fs::read_to_string(store.home().config_backup()).unwrap()).unwrap();
+        assert!(backup.profiles.contains_key("a"), "the backup is the version before the last write");
     }
 
     #[test]
