@@ -70,6 +70,7 @@ const SECRET_NAMES: Record<string, string> = {
   password: "password",
   keyName: "signing key",
   scopes: "scopes",
+  apiBaseUrl: "API base URL",
 };
 
 /** The remedy worded for a window user. */
