@@ -924,6 +924,24 @@ async function route(req, res) {
   if (echo && Object.hasOwn(ECHO_FORMS, echo[2])) {
     return echo[1] === 'token' ? echoToken(req, res, echo[2]) : echoApi(req, res, echo[2]);
   }
+  // Faults a token endpoint may show: an HTML error page, JSON that is not, a 200 without access_token,
+  // an answer only after N seconds.
+  if (pathname === '/__rig/fault/html') {
+    const page = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>';
+    res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+    return res.end(page);
+  }
+  if (pathname === '/__rig/fault/badjson') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end('{"access_token": "abc", "token_type": ');
+  }
+  if (pathname === '/__rig/fault/noaccess') return send(res, 200, { token_type: 'Bearer', expires_in: 3600 });
+  const slow = /^\/__rig\/fault\/slow\/(\d+)$/.exec(pathname);
+  if (slow) {
+    setTimeout(() => { if (!res.writableEnded) send(res, 200, { access_token: 'late', token_type: 'Bearer' }); }, Number(slow[1]) * 1000).unref();
+    res.on('error', () => {});
+    return undefined;
+  }
   if (pathname === '/__rig/redirect') {
     res.writeHead(302, { location: 'https://elsewhere.example/oauth/token', 'content-length': 0 });
     return res.end();

@@ -37,7 +37,7 @@ impl Context {
 
     /// As a user runs Keyward: `KEYWARD_HOME` (or the config dir) and the OS keychain, or, only when
     /// `KEYWARD_SECRETS_FROM_ENV=1` opts in, secrets from environment variables (headless use); `$BROWSER`;
-    /// `KEYWARD_KEYCHAIN_TIMEOUT`. For the edges' start-up only: nothing below reads the environment for
+    /// `KEYWARD_KEYCHAIN_TIMEOUT`; `KEYWARD_HTTP_TIMEOUT` (seconds). For the edges' start-up only: nothing below reads the environment for
     /// its settings.
     pub fn from_env() -> Self {
         let secrets: Arc<dyn SecretStore> = match std::env::var(crate::keychain::env::OPT_IN).as_deref() {
@@ -46,6 +46,11 @@ impl Context {
         };
         let mut cx = Self::new(Home::from_env(), secrets, Arc::new(SystemClock));
         cx.browser = std::env::var("BROWSER").ok().filter(|b| !b.trim().is_empty());
+        if let Some(secs) =
+            std::env::var("KEYWARD_HTTP_TIMEOUT").ok().and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0)
+        {
+            cx.http = crate::http::client_with_timeout(std::time::Duration::from_secs(secs));
+        }
         cx
     }
 

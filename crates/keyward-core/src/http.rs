@@ -53,7 +53,7 @@ impl HttpError {
     pub fn from_reqwest(what: impl Into<String>, e: reqwest::Error) -> Self {
         let what = what.into();
         if e.is_timeout() {
-            return HttpError::Timeout { what, seconds: REQUEST_TIMEOUT.as_secs() };
+            return HttpError::Timeout { what, seconds: TIMEOUT_SECS.load(std::sync::atomic::Ordering::Relaxed) };
         }
         let e = e.without_url();
         // reqwest's own message is generic ("error sending request"); the deepest cause says what
@@ -85,12 +85,22 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most a token endpoint, a revocation endpoint or a discovery document may send.
 pub const MAX_TOKEN_RESPONSE: usize = 1 << 20;
 
+/// The whole-request timeout of the client this process built last (for the message that names it).
+static TIMEOUT_SECS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(REQUEST_TIMEOUT.as_secs());
+
 /// The client for every request Keyward makes.
 pub fn client() -> reqwest::Client {
+    client_with_timeout(REQUEST_TIMEOUT)
+}
+
+/// The client, with another whole-request timeout (`KEYWARD_HTTP_TIMEOUT`, read at the edge: slow
+/// proxies, or tests of a server that never answers).
+pub fn client_with_timeout(timeout: Duration) -> reqwest::Client {
+    TIMEOUT_SECS.store(timeout.as_secs(), std::sync::atomic::Ordering::Relaxed);
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(REQUEST_TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
         .user_agent(concat!("keyward/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("the HTTP client builds (rustls, no system configuration read)")

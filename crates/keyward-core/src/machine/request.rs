@@ -244,9 +244,15 @@ impl RawResponse {
     pub fn error(&self) -> FlowError {
         let json = self.json().unwrap_or_default();
         let field = |k: &str| json.get(k).and_then(|v| v.as_str()).map(|s| self.scrub(s));
+        // A web page instead of an OAuth error: a proxy or gateway answered, or the URL is not the token
+        // endpoint. Said so, in Keyward's words (the page itself is never shown).
+        let html = self.body.iter().take(512).skip_while(|b| b.is_ascii_whitespace()).take(1).any(|b| *b == b'<');
+        let description = field("error_description").or_else(|| field("message")).or_else(|| {
+            html.then(|| "it answered with a web page, not an OAuth error: a proxy or gateway in the way, or a URL that is not the token endpoint".to_string())
+        });
         FlowError::TokenEndpoint {
             error: field("error").or_else(|| field("code")).unwrap_or_else(|| format!("HTTP {}", self.status)),
-            description: field("error_description").or_else(|| field("message")),
+            description,
         }
     }
 
