@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Keyward test rig: a SAML 2.0 IdP that signs assertions (signxml: XML-DSig RSA-SHA256, exclusive C14N).
 
-  tests/.venv/bin/python tests/rig/saml_idp.py cert [--key KEYDIR]
-      creates the IdP key and self-signed certificate in KEYDIR if missing; prints the certificate's path
+  tests/.venv/bin/python tests/rig/saml_idp.py cert [--key KEYDIR] [--days N]
+      creates the IdP key and self-signed certificate in KEYDIR if missing (valid for N days from now, default
+      3650; negative: expired N days ago); prints the certificate's path
   tests/.venv/bin/python tests/rig/saml_idp.py assertion --audience AUD [--issuer IDP] [--subject EMAIL]
       [--recipient URL] [--not-before-offset S] [--lifetime S] [--unsigned]
       [--as-response signed-assertion|signed-response|unsigned] [--tamper] [--xsw] [--id ID] [--key KEYDIR] [--base64url]
+      [--attribute NAME=VALUE]... [--wrap second-assertion|duplicate-id|moved]
       prints one <saml:Assertion> (or a <samlp:Response> wrapping it), compact XML, then a newline
   tests/.venv/bin/python tests/rig/saml_idp.py batch
       reads one JSON array of `assertion` arguments per stdin line, prints each assertion base64url-encoded on one line
@@ -40,8 +42,9 @@ DEFAULT_ISSUER = "https://idp.keyward.test/metadata"
 DEFAULT_KEYDIR = os.path.join(tempfile.gettempdir(), "keyward-rig-saml-idp")
 
 
-def ensure_keys(keydir):
-    """Returns (key_pem, cert_pem, cert_path), creating an RSA-2048 key and a self-signed cert if missing."""
+def ensure_keys(keydir, days=3650):
+    """Returns (key_pem, cert_pem, cert_path), creating an RSA-2048 key and a self-signed cert if missing
+    (valid until now + `days`, which may be negative for an expired one)."""
     key_path = os.path.join(keydir, "idp-key.pem")
     cert_path = os.path.join(keydir, "idp-cert.pem")
     os.makedirs(keydir, exist_ok=True)
@@ -58,8 +61,8 @@ def ensure_keys(keydir):
                 .issuer_name(name)
                 .public_key(key.public_key())
                 .serial_number(x509.random_serial_number())
-                .not_valid_before(now - dt.timedelta(days=1))
-                .not_valid_after(now + dt.timedelta(days=3650))
+                .not_valid_before(min(now, now + dt.timedelta(days=days)) - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=days))
                 .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
                 .sign(key, hashes.SHA256())
             )
@@ -119,6 +122,16 @@ def build_assertion(args, now):
     etree.SubElement(context, q(SAML, "AuthnContextClassRef")).text = (
         "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
     )
+    if args.attribute:
+        statement = etree.SubElement(a, q(SAML, "AttributeStatement"))
+        by_name = {}
+        for pair in args.attribute:
+            name, _, value = pair.partition("=")
+            if name not in by_name:
+                by_name[name] = etree.SubElement(statement, q(SAML, "Attribute"))
+                by_name[name].set("Name", name)
+                by_name[name].set("NameFormat", "urn:oasis:names:tc:SAML:2.0:attrname-format:basic")
+            etree.SubElement(by_name[name], q(SAML, "AttributeValue")).text = value
     return a
 
 
@@ -163,6 +176,27 @@ def signature_wrapping(signed):
     return etree.fromstring(etree.tostring(forged))
 
 
+def wrapped(response, kind):
+    """Signature wrapping inside a Response whose Assertion is signed. `second-assertion`: a forged, unsigned
+    Assertion (another ID, NameID mallory@example.com) before the genuine one; `duplicate-id`: the same, with
+    the genuine Assertion's ID; `moved`: the forged Assertion takes the genuine one's place, and the genuine,
+    still signed, moves inside it (after its Issuer's siblings)."""
+    genuine = response.find(f"{{{SAML}}}Assertion")
+    forged = copy.deepcopy(genuine)
+    forged.remove(forged.find(f"{{{DS}}}Signature"))
+    tamper(forged)
+    if kind == "second-assertion":
+        forged.set("ID", "_" + secrets.token_hex(16))
+        genuine.addprevious(forged)
+    elif kind == "duplicate-id":
+        genuine.addprevious(forged)
+    else:  # moved
+        forged.set("ID", "_" + secrets.token_hex(16))
+        genuine.addprevious(forged)
+        forged.append(genuine)
+    return etree.fromstring(etree.tostring(response))
+
+
 def wrap_in_response(assertion, args, now):
     r = etree.Element(q(SAMLP, "Response"), nsmap={"samlp": SAMLP, "saml": SAML})
     r.set("ID", "_" + secrets.token_hex(16))
@@ -182,7 +216,9 @@ def cmd_assertion(args):
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     assertion = build_assertion(args, now)
     mode = args.as_response
-    if mode is None:
+    if args.wrap:
+        out = wrapped(wrap_in_response(sign(assertion, key_pem, cert_pem), args, now), args.wrap)
+    elif mode is None:
         out = assertion if args.unsigned else sign(assertion, key_pem, cert_pem)
         if args.tamper:
             tamper(out)
@@ -209,7 +245,7 @@ def cmd_assertion(args):
 
 
 def cmd_cert(args):
-    _, _, cert_path = ensure_keys(args.key)
+    _, _, cert_path = ensure_keys(args.key, args.days)
     print(os.path.abspath(cert_path))
 
 
@@ -219,6 +255,8 @@ def main():
 
     c = sub.add_parser("cert", help="create the IdP key + certificate if missing, print the certificate path")
     c.add_argument("--key", default=DEFAULT_KEYDIR, metavar="KEYDIR")
+    c.add_argument("--days", type=int, default=3650, metavar="N",
+                   help="a new certificate is valid for N days from now (negative: expired); default 3650")
     c.set_defaults(func=cmd_cert)
 
     a = sub.add_parser("assertion", help="print a SAML 2.0 Assertion (or Response)")
@@ -236,6 +274,11 @@ def main():
                    help="signature wrapping attack: a forged Assertion carrying the genuine signature, "
                    "the genuine Assertion hidden in ds:Object")
     a.add_argument("--id", default=None, help="the Assertion ID (default: random)")
+    a.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE",
+                   help="an AttributeStatement attribute value (repeatable; a name given twice has two values)")
+    a.add_argument("--wrap", choices=["second-assertion", "duplicate-id", "moved"],
+                   help="signature wrapping in a Response whose Assertion is signed: a forged unsigned Assertion "
+                   "beside it, the same with the genuine ID, or the genuine moved inside the forged one")
     a.add_argument("--key", default=DEFAULT_KEYDIR, metavar="KEYDIR")
     a.add_argument("--base64url", action="store_true", help="print base64url (no padding) instead of XML")
     a.set_defaults(func=cmd_assertion)

@@ -91,9 +91,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Decode a JWT and check it: signature (JWKS, issuer or profile), alg, exp/nbf/iat, iss, aud, scopes
+    /// Decode a JWT or a SAML assertion and check it: signature (JWKS, issuer or profile; IdP certificate or
+    /// metadata), alg, times, issuer, audience, scopes, signature wrapping
     #[command(
-        after_help = "Exit codes: 0 verified and valid, 3 a check failed or the signature was not checked, 2 not a token.\nPass the token as - (standard input) rather than as an argument, which other users can see in ps."
+        after_help = "Exit codes: 0 verified and valid, 3 a check failed or the signature was not checked, 2 not a token (nor SAML).\nPass the token as - (standard input) rather than as an argument, which other users can see in ps."
     )]
     Inspect {
         /// The token, or - to read it from standard input (the default when no --profile is given)
@@ -102,21 +103,32 @@ pub enum Command {
         /// Verify with this JWKS: a URL, or a file
         #[arg(long, value_name = "URL|FILE")]
         jwks: Option<String>,
-        /// The issuer: the token's iss must be it, and its keys come from its discovery document
+        /// The issuer: the token's iss must be it, and its keys come from its discovery document (SAML: the
+        /// IdP entity ID the Issuer must be)
         #[arg(long, value_name = "URL")]
         issuer: Option<String>,
         /// Inspect this profile's current access token (or the given one) against its issuer and audience
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
-        /// An audience the token's aud must hold
+        /// An audience the token's aud must hold (SAML: the SP entity ID its AudienceRestriction must name)
         #[arg(long, value_name = "AUD")]
         audience: Option<String>,
-        /// Seconds of clock skew allowed for exp, nbf and iat
+        /// Seconds of clock skew allowed for exp, nbf and iat (SAML: NotBefore and NotOnOrAfter)
         #[arg(long, value_name = "S", default_value_t = 60)]
         leeway: u64,
         /// A scope the token should carry (a warning when it does not; repeatable)
         #[arg(long = "require-scope", value_name = "S")]
         require_scope: Vec<String>,
+        /// Inspect the input as a SAML assertion or SAMLResponse (without it: XML, or base64 of XML, is SAML)
+        #[arg(long, conflicts_with_all = ["jwks", "profile"])]
+        saml: bool,
+        /// SAML: verify with this IdP certificate (a PEM file); repeat it for a trust set (current and next)
+        #[arg(long = "idp-cert", value_name = "FILE", conflicts_with_all = ["jwks", "profile"])]
+        idp_cert: Vec<String>,
+        /// SAML: verify with the signing certificates in this IdP metadata (a file or a URL); its entityID is
+        /// the expected Issuer unless --issuer names one
+        #[arg(long = "idp-metadata", value_name = "FILE|URL", conflicts_with_all = ["jwks", "profile"])]
+        idp_metadata: Option<String>,
         #[arg(long)]
         json: bool,
     },

@@ -8,7 +8,9 @@ import type { Verdict } from "./Verdict";
  */
 export type Inspection = { 
 /**
- * `jwt` (a signed JWT, JWS compact form).
+ * `jwt` (a signed JWT, JWS compact form) or `saml` (a SAML 2.0 Assertion, or the Response carrying
+ * it: header holds the Response, Assertion and signature facts, claims the subject, conditions,
+ * authentication and the attributes as `attribute:NAME` rows).
  */
 kind: string, verdict: Verdict, 
 /**
@@ -16,6 +18,6 @@ kind: string, verdict: Verdict,
  */
 summary: string, header: Array<Field>, claims: Array<Field>, checks: Array<Check>, 
 /**
- * Unix seconds, from `exp`.
+ * Unix seconds, from `exp` (SAML: the Conditions' NotOnOrAfter).
  */
 expiresAt: number | null, };

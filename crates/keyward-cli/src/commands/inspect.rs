@@ -1,7 +1,10 @@
 //! `keyward inspect [TOKEN|-] [--jwks URL|FILE] [--issuer URL] [--profile NAME] ...`: what a token says,
-//! and a verdict kept apart from it. Exit 0 only when verified and valid.
+//! and a verdict kept apart from it. SAML assertions too (`--saml`, `--idp-cert FILE`, `--idp-metadata
+//! FILE|URL`, or XML / base64 of XML on the input). Exit 0 only when verified and valid.
 
-use keyward_core::inspect::{CheckStatus, InspectOptions, Inspection, KeySource, Verdict};
+use keyward_core::inspect::{
+    CheckStatus, Field, InspectOptions, Inspection, KeySource, MetadataSource, NamedText, Verdict,
+};
 use keyward_core::{Keyward, Secret};
 
 use super::{print_json, read_input, Result};
@@ -17,12 +20,32 @@ pub struct Args {
     pub json: bool,
 }
 
-pub async fn run(kw: &Keyward, a: Args) -> Result {
+/// The SAML side: force SAML, the IdP certificates (PEM files) and the IdP metadata (file or URL).
+pub struct SamlArgs {
+    pub saml: bool,
+    pub idp_cert: Vec<String>,
+    pub idp_metadata: Option<String>,
+}
+
+fn is_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+pub async fn run(kw: &Keyward, a: Args, s: SamlArgs) -> Result {
     let keys = match (&a.jwks, &a.issuer) {
-        (Some(j), _) if j.starts_with("http://") || j.starts_with("https://") => Some(KeySource::JwksUrl(j.clone())),
+        (Some(j), _) if is_url(j) => Some(KeySource::JwksUrl(j.clone())),
         (Some(file), _) => Some(KeySource::JwksDocument { name: file.clone(), text: read_input(file)? }),
         (None, Some(issuer)) => Some(KeySource::Issuer(issuer.clone())),
         (None, None) => None,
+    };
+    let mut idp_certs = Vec::new();
+    for file in &s.idp_cert {
+        idp_certs.push(NamedText { name: file.clone(), text: read_input(file)? });
+    }
+    let idp_metadata = match &s.idp_metadata {
+        Some(m) if is_url(m) => Some(MetadataSource::Url(m.clone())),
+        Some(file) => Some(MetadataSource::Document(NamedText { name: file.clone(), text: read_input(file)? })),
+        None => None,
     };
     let opts = InspectOptions {
         keys,
@@ -30,6 +53,9 @@ pub async fn run(kw: &Keyward, a: Args) -> Result {
         audience: a.audience.clone(),
         leeway: Some(a.leeway),
         require_scopes: a.require_scope.clone(),
+        saml: s.saml,
+        idp_certs,
+        idp_metadata,
     };
     let inspection = match (&a.token, &a.profile) {
         (None, Some(name)) => kw.inspect_profile(name, &opts).await?,
@@ -59,6 +85,7 @@ pub async fn run(kw: &Keyward, a: Args) -> Result {
 
 fn print_human(i: &Inspection) {
     println!("{}\n", i.summary);
+    let width = i.checks.iter().map(|c| c.name.len()).max().unwrap_or(0).clamp(9, 24);
     for c in &i.checks {
         let mark = match c.status {
             CheckStatus::Pass => "PASS",
@@ -66,19 +93,33 @@ fn print_human(i: &Inspection) {
             CheckStatus::Skipped => "SKIP",
             CheckStatus::Warn => "WARN",
         };
-        println!("  {mark}  {:<9} {}", c.name, c.reason);
+        println!("  {mark}  {:<width$} {}", c.name, c.reason);
     }
-    for (title, fields) in [("Header", &i.header), ("Claims", &i.claims)] {
+    let titles = if i.kind == "saml" {
+        ["Response, assertion and signatures", "Subject, conditions and attributes"]
+    } else {
+        ["Header", "Claims"]
+    };
+    for (title, fields) in titles.into_iter().zip([&i.header, &i.claims]) {
         println!("\n{title}");
-        for f in fields {
-            let value = match &f.value {
-                serde_json::Value::String(s) => s.clone(),
-                v => v.to_string(),
-            };
-            match &f.note {
-                Some(n) => println!("  {:<12} {value}  ({n})", f.name),
-                None => println!("  {:<12} {value}", f.name),
+        print_fields(fields);
+    }
+}
+
+fn print_fields(fields: &[Field]) {
+    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0).clamp(12, 28);
+    for f in fields {
+        let value = match &f.value {
+            serde_json::Value::String(s) => s.clone(),
+            // SAML attribute values and audiences: a list of strings, shown as one.
+            serde_json::Value::Array(a) if a.iter().all(|v| v.is_string()) => {
+                a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
             }
+            v => v.to_string(),
+        };
+        match &f.note {
+            Some(n) => println!("  {:<width$} {value}  ({n})", f.name),
+            None => println!("  {:<width$} {value}", f.name),
         }
     }
 }

@@ -150,9 +150,21 @@ pub async fn run(command: Command) -> Result {
         Command::Export { format, names, out, include_secrets, dialect, from_env, url } => {
             export::run(&kw, export::Args { format, names, out, include_secrets, dialect, from_env, url }).await
         }
-        Command::Inspect { token, jwks, issuer, profile, audience, leeway, require_scope, json } => {
-            inspect::run(&kw, inspect::Args { token, jwks, issuer, profile, audience, leeway, require_scope, json })
-                .await
+        Command::Inspect {
+            token,
+            jwks,
+            issuer,
+            profile,
+            audience,
+            leeway,
+            require_scope,
+            saml,
+            idp_cert,
+            idp_metadata,
+            json,
+        } => {
+            let a = inspect::Args { token, jwks, issuer, profile, audience, leeway, require_scope, json };
+            inspect::run(&kw, a, inspect::SamlArgs { saml, idp_cert, idp_metadata }).await
         }
         Command::Rotate(cmd) => rotate::run(&kw, cmd).await,
         Command::Import(cmd) => export::import(&kw, cmd),

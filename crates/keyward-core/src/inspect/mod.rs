@@ -1,9 +1,11 @@
 //! The token inspector: what a token says, decoded for display, and kept apart from what is true about
 //! it, a list of checks each PASS / FAIL / SKIPPED / WARN with its reason. A token is "verified" only
 //! when its signature was checked with a key Keyward trusts for it (a JWKS the user named, or the
-//! issuer's); keys the token names itself (`jku`, `x5u`, `jwk`, `x5c`) never count.
+//! issuer's); keys the token names itself (`jku`, `x5u`, `jwk`, `x5c`) never count. A SAML assertion
+//! (saml.rs) is "verified" only when a signature made with a trusted IdP certificate covers it.
 
 mod jwt;
+pub mod saml;
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -67,7 +69,9 @@ pub enum Verdict {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Inspection {
-    /// `jwt` (a signed JWT, JWS compact form).
+    /// `jwt` (a signed JWT, JWS compact form) or `saml` (a SAML 2.0 Assertion, or the Response carrying
+    /// it: header holds the Response, Assertion and signature facts, claims the subject, conditions,
+    /// authentication and the attributes as `attribute:NAME` rows).
     pub kind: String,
     pub verdict: Verdict,
     /// One sentence: the verdict and the first reason.
@@ -75,7 +79,7 @@ pub struct Inspection {
     pub header: Vec<Field>,
     pub claims: Vec<Field>,
     pub checks: Vec<Check>,
-    /// Unix seconds, from `exp`.
+    /// Unix seconds, from `exp` (SAML: the Conditions' NotOnOrAfter).
     #[ts(type = "number | null")]
     pub expires_at: Option<i64>,
 }
@@ -91,6 +95,22 @@ pub enum KeySource {
     Issuer(String),
 }
 
+/// A text the user gave, and its name for the reasons (a file's name).
+#[derive(Debug, Clone)]
+pub struct NamedText {
+    pub name: String,
+    pub text: String,
+}
+
+/// Where a SAML IdP's metadata comes from.
+#[derive(Debug, Clone)]
+pub enum MetadataSource {
+    /// Fetched from this URL.
+    Url(String),
+    /// A metadata document the user gave.
+    Document(NamedText),
+}
+
 /// What to check a token against.
 #[derive(Debug, Clone, Default)]
 pub struct InspectOptions {
@@ -103,6 +123,14 @@ pub struct InspectOptions {
     pub leeway: Option<u64>,
     /// Scopes the token should carry (a warning when missing).
     pub require_scopes: Vec<String>,
+    /// Inspect the input as SAML whatever it looks like (otherwise: XML, or base64 of XML, is SAML).
+    pub saml: bool,
+    /// SAML: PEM files of the IdP's certificates, together one trust set (the current and the next one,
+    /// for a rollover). `issuer` is then the IdP's entity ID, `audience` the SP's.
+    pub idp_certs: Vec<NamedText>,
+    /// SAML: the IdP's metadata, whose signing certificates join the trust set and whose entity ID is
+    /// the expected issuer unless `issuer` names one.
+    pub idp_metadata: Option<MetadataSource>,
 }
 
 /// Input that is not a token Keyward can inspect.
@@ -116,6 +144,18 @@ pub enum InspectError {
     BadJwks { source_name: String, problem: String },
     #[error("the issuer {issuer} publishes no jwks_uri in its discovery document, so its keys cannot be found")]
     NoJwksUri { issuer: String },
+    #[error("this is not a SAML assertion: {0}")]
+    NotSaml(String),
+    #[error("the SAML input is larger than {} KiB, which no assertion is", saml::MAX_SAML >> 10)]
+    SamlTooLarge,
+    #[error("the XML declares a DTD (<!DOCTYPE ...>): SAML never needs one and XML attacks ride on them (entity expansion, external entities), so it is refused unread")]
+    Dtd,
+    #[error("the SAMLResponse carries an encrypted assertion, which only the service provider's private key opens: decrypt it first, or ask the IdP admin to send it unencrypted")]
+    EncryptedAssertion,
+    #[error("the IdP certificate {source_name} is not usable: {problem}")]
+    BadCertificate { source_name: String, problem: String },
+    #[error("the IdP metadata {source_name} is not usable: {problem}")]
+    BadMetadata { source_name: String, problem: String },
 }
 
 impl InspectError {
@@ -127,8 +167,41 @@ impl InspectError {
 impl crate::Keyward {
     /// Inspect a token: decode it, then check it against `opts`. The answer is an [`Inspection`] whatever
     /// the checks find; an error only when the input is no token or a key source cannot be read.
+    ///
+    /// SAML (XML, or base64 of XML) goes to [`Self::inspect_saml`], as does anything when `opts` asks for
+    /// SAML (`saml`, IdP certificates or metadata).
     pub async fn inspect(&self, token: &Secret, opts: &InspectOptions) -> Result<Inspection> {
-        jwt::inspect(self.context(), token.expose().trim(), opts).await
+        let text = token.expose().trim();
+        if opts.saml || !opts.idp_certs.is_empty() || opts.idp_metadata.is_some() || saml::looks_like_saml(text) {
+            return self.inspect_saml(token, opts).await;
+        }
+        jwt::inspect(self.context(), text, opts).await
+    }
+
+    /// Inspect a SAML assertion or SAMLResponse (XML or base64): decode it, verify its signatures with
+    /// the IdP certificates of `opts` (PEM files, and metadata fetched or given), then check its issuer,
+    /// audience and times. The answer is an [`Inspection`] whatever the checks find; an error only when
+    /// the input is no SAML Keyward can read or a certificate or metadata cannot be used.
+    pub async fn inspect_saml(&self, input: &Secret, opts: &InspectOptions) -> Result<Inspection> {
+        let mut trust = Vec::new();
+        for pem in &opts.idp_certs {
+            trust.extend(saml::certificates_from_pem(&pem.name, &pem.text)?);
+        }
+        let mut opts = opts.clone();
+        if let Some(source) = &opts.idp_metadata {
+            let (origin, text) = match source {
+                MetadataSource::Url(url) => {
+                    (format!("the metadata at {url}"), saml::fetch_metadata(self.context(), url).await?)
+                }
+                MetadataSource::Document(doc) => (doc.name.clone(), doc.text.clone()),
+            };
+            let md = saml::metadata(&origin, &text, opts.issuer.as_deref())?;
+            if opts.issuer.is_none() {
+                opts.issuer = md.entity_id;
+            }
+            trust.extend(md.certificates);
+        }
+        Ok(saml::inspect(input.expose(), &trust, &opts, self.context().clock.now())?)
     }
 
     /// Inspect a profile's current access token, checked against the profile's issuer (its discovery
