@@ -56,3 +56,26 @@ fn each_fault_is_one_clear_error_and_the_stored_credential_is_kept() {
     let audit = kw.run(&["audit", "--json"]).ok().stdout;
     assert!(!audit.contains("nginx") && !audit.contains("<html"), "the audit log keeps Keyward's words");
 }
+
+#[test]
+fn twenty_processes_editing_one_profile_lose_no_update() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "demo", "openid read:users");
+    let children: Vec<_> = (0..20)
+        .map(|i| {
+            kw.command(&["profile", "edit", "demo", "--set", &format!("authorizeParams.p{i}=v{i}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let show = kw.run(&["profile", "show", "demo", "--json"]).ok().json();
+    let params = show["authorizeParams"].as_object().unwrap();
+    assert_eq!(params.len(), 20, "every concurrent edit kept: {params:?}");
+}

@@ -167,9 +167,16 @@ impl Keyward {
         for (field, value) in &secrets {
             self.secrets.set(&account(&store_id, name, *field), value)?;
         }
+        // The changes are made again on the profile as it is under the config lock: another process's
+        // edit in between is kept, not overwritten by our earlier copy.
         self.config.update(|c| {
             let slot = c.profiles.get_mut(name).ok_or_else(|| ConfigError::NoSuchProfile(name.to_string()))?;
-            *slot = profile.clone();
+            let mut current = slot.clone();
+            for (field, value) in sets {
+                current.set(field, value)?;
+            }
+            current.validate()?;
+            *slot = current;
             Ok(())
         })?;
         let fields: Vec<&str> =
