@@ -43,6 +43,27 @@ struct Jwks {
     unreadable: usize,
 }
 
+/// How many keys of a JWKS document Keyward can read, and how many it cannot (for the fuzz target).
+pub fn count_jwks_keys(text: &[u8]) -> Result<(usize, usize)> {
+    let j = parse_jwks("input", String::new(), text)?;
+    Ok((j.keys.len(), j.unreadable))
+}
+
+/// A JWT's header and claims as the inspector shows them, without any check (for the fuzz target and
+/// for display).
+pub fn decode_for_display(token: &str, now: i64) -> Result<(Vec<Field>, Vec<Field>)> {
+    let parts: Vec<&str> = token.trim().split('.').collect();
+    if parts.len() != 3 {
+        return Err(InspectError::NotAToken(format!("{} parts", parts.len())).into());
+    }
+    let header = b64_json(parts[0], "header")?;
+    let claims = b64_json(parts[1], "payload")?;
+    let mut checks = Vec::new();
+    time_checks(&claims, now, 60, &mut checks);
+    claim_checks(&claims, &InspectOptions::default(), &mut checks);
+    Ok((fields(&header, now), fields(&claims, now)))
+}
+
 fn parse_jwks(source_name: &str, origin: String, text: &[u8]) -> Result<Jwks> {
     let bad = |problem: &str| InspectError::BadJwks { source_name: source_name.into(), problem: problem.into() };
     let v: Value = serde_json::from_slice(text).map_err(|_| bad("it is not JSON"))?;

@@ -13,7 +13,7 @@ use ts_rs::TS;
 use crate::error::{ErrorCode, Result};
 use crate::secret::Secret;
 
-pub use jwt::MAX_TOKEN;
+pub use jwt::{count_jwks_keys, decode_for_display, MAX_TOKEN};
 
 /// How a check came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
