@@ -413,6 +413,14 @@ pub struct FieldArgs {
 }
 
 fn main() -> ExitCode {
+    // `keyward … | head` closes the pipe early: end quietly, as other command-line tools do, instead of
+    // panicking on the write (Rust ignores SIGPIPE by default). Children (`keyward exec`) inherit the
+    // default disposition they expect.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
