@@ -85,7 +85,9 @@ pub struct Inspection {
 }
 
 /// Where the keys that may verify a token come from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[ts(export)]
 pub enum KeySource {
     /// A JWKS at this URL (fetched, and fetched once more when the token's `kid` is missing).
     JwksUrl(String),
@@ -96,14 +98,17 @@ pub enum KeySource {
 }
 
 /// A text the user gave, and its name for the reasons (a file's name).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[ts(export)]
 pub struct NamedText {
     pub name: String,
     pub text: String,
 }
 
 /// Where a SAML IdP's metadata comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize, TS)]
+#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
+#[ts(export)]
 pub enum MetadataSource {
     /// Fetched from this URL.
     Url(String),
@@ -112,7 +117,9 @@ pub enum MetadataSource {
 }
 
 /// What to check a token against.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
 pub struct InspectOptions {
     pub keys: Option<KeySource>,
     /// The `iss` the token must carry.
