@@ -18,7 +18,7 @@ audience: string | null,
 /**
  * Seconds of clock skew allowed for `exp`, `nbf` and `iat` (default 60).
  */
-leeway: bigint | null, 
+leeway: number | null, 
 /**
  * Scopes the token should carry (a warning when missing).
  */

@@ -127,6 +127,7 @@ pub struct InspectOptions {
     /// An `aud` the token must carry.
     pub audience: Option<String>,
     /// Seconds of clock skew allowed for `exp`, `nbf` and `iat` (default 60).
+    #[ts(type = "number | null")]
     pub leeway: Option<u64>,
     /// Scopes the token should carry (a warning when missing).
     pub require_scopes: Vec<String>,
