@@ -42,6 +42,7 @@ const REQUIRED_SCOPE = 'read:users';
 const SAML2_BEARER = 'urn:ietf:params:oauth:grant-type:saml2-bearer';
 const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const ASSERTION_MAX_LIFETIME = 300;
+const REFRESH_TOKEN_TTL = 30 * 24 * 3600;
 const DEFAULT_SAML_IDP_ISSUER = 'https://idp.keyward.test/metadata';
 
 // Confidential clients of the OpenID provider (grant client_credentials only).
@@ -724,6 +725,8 @@ async function tokenPair(email) {
     refresh_token: refreshToken,
     token_type: 'Bearer',
     expires_in: opts.accessTokenTTL,
+    // Seed 000: a 30-day sliding refresh token; each refresh starts its 30 days again.
+    refresh_expires_in: REFRESH_TOKEN_TTL,
   };
 }
 

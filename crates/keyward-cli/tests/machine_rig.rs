@@ -258,9 +258,18 @@ fn jwt_login_refreshes_and_session_logs_in_and_out() {
     .ok();
     assert_eq!(whoami(&kw, &rig, "jwt")["via"], "login");
     let rt1 = kw.keychain("jwt", "refreshToken").unwrap();
+    // Seed 000's 30-day sliding refresh token: its expiry is kept and shown.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let first =
+        kw.run(&["token", "jwt", "--json"]).ok().json()["refreshExpiresAt"].as_i64().expect("refresh expiry kept");
+    assert!((first - (now + 30 * 86_400)).abs() < 60, "30 days from now: {first}");
     std::thread::sleep(std::time::Duration::from_millis(3500));
     kw.run(&["token", "jwt"]).ok();
     assert_ne!(kw.keychain("jwt", "refreshToken").unwrap(), rt1, "refreshed at the refresh endpoint, rotated");
+    let second = kw.run(&["token", "jwt", "--json"]).ok().json()["refreshExpiresAt"].as_i64().unwrap();
+    assert!(second >= first + 3, "sliding: each refresh starts the 30 days again ({first} -> {second})");
+    let show = kw.run(&["profile", "show", "jwt"]).ok().stdout;
+    assert!(show.contains("refresh token valid until"), "{show}");
 
     kw.run_stdin(
         &[

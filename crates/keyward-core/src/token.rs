@@ -23,6 +23,11 @@ pub struct TokenMeta {
     /// The signed-in user (the ID token's `sub`), when there is an ID token.
     pub subject: Option<String>,
     pub token_type: String,
+    /// When the refresh token itself expires (Unix seconds), where the provider says
+    /// (`refresh_expires_in`, `refresh_token_expires_in`): after it, only a new sign-in helps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub refresh_expires_at: Option<i64>,
 }
 
 impl TokenMeta {
@@ -73,6 +78,16 @@ pub(crate) fn subject_of(id_token: &str) -> Option<String> {
     claims.get("sub")?.as_str().map(String::from)
 }
 
+/// The refresh token's lifetime in a token response, in the names providers use for it (Keycloak's
+/// `refresh_expires_in`, Microsoft's and GitHub's `refresh_token_expires_in`), as an expiry.
+pub(crate) fn refresh_expiry(json: &serde_json::Value, now: i64) -> Option<i64> {
+    ["refresh_expires_in", "refresh_token_expires_in"].iter().find_map(|k| {
+        let v = json.get(*k)?;
+        let n = v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))?;
+        (n > 0).then_some(now + n)
+    })
+}
+
 /// A token response, read.
 pub struct TokenData {
     pub access_token: Secret,
@@ -83,6 +98,8 @@ pub struct TokenData {
     pub scope: Option<String>,
     pub token_type: String,
     pub subject: Option<String>,
+    /// When the refresh token expires, if the response said.
+    pub refresh_expires_at: Option<i64>,
 }
 
 #[cfg(test)]
@@ -90,7 +107,14 @@ mod tests {
     use super::*;
 
     fn meta(issued: i64, exp: Option<i64>) -> TokenMeta {
-        TokenMeta { expires_at: exp, issued_at: issued, scope: None, subject: None, token_type: "bearer".into() }
+        TokenMeta {
+            expires_at: exp,
+            issued_at: issued,
+            scope: None,
+            subject: None,
+            token_type: "bearer".into(),
+            refresh_expires_at: None,
+        }
     }
 
     #[test]

@@ -15,4 +15,9 @@ scope: string | null,
 /**
  * The signed-in user (the ID token's `sub`), when there is an ID token.
  */
-subject: string | null, tokenType: string, };
+subject: string | null, tokenType: string, 
+/**
+ * When the refresh token itself expires (Unix seconds), where the provider says
+ * (`refresh_expires_in`, `refresh_token_expires_in`): after it, only a new sign-in helps.
+ */
+refreshExpiresAt?: number, };

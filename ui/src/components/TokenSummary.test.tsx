@@ -74,3 +74,25 @@ describe("Scopes granted", () => {
     expect(note()).toBeNull();
   });
 });
+
+describe("Sign-in valid (the refresh token's own expiry)", () => {
+  it("says until when, and warns in its last 3 days", () => {
+    const now = Math.floor(Date.now() / 1000);
+    const thirty = signedIn("read:users", "read:users");
+    thirty.token = { ...thirty.token!, refreshExpiresAt: now + 30 * 86400 };
+    render(<TokenSummary profile={thirty} />);
+    expect(facts()["Sign-in valid"]).toMatch(/^until /);
+    expect(facts()["Sign-in valid"]).not.toMatch(/log in again/);
+    cleanup();
+
+    const soon = signedIn("read:users", "read:users");
+    soon.token = { ...soon.token!, refreshExpiresAt: now + 2 * 3600 };
+    render(<TokenSummary profile={soon} />);
+    expect(facts()["Sign-in valid"]).toMatch(/ends in .*log in again before then/);
+  });
+
+  it("is not shown when the provider did not say", () => {
+    render(<TokenSummary profile={signedIn("read:users", "read:users")} />);
+    expect(facts()["Sign-in valid"]).toBeUndefined();
+  });
+});

@@ -63,6 +63,7 @@ export function TokenSummary({ profile }: { profile: ProfileView }) {
             )}
           </dd>
         </div>
+        {token.refreshExpiresAt != null && <SignInUntil at={token.refreshExpiresAt} now={now} />}
       </dl>
       {note && (
         <p className="muted">
@@ -70,6 +71,27 @@ export function TokenSummary({ profile }: { profile: ProfileView }) {
         </p>
       )}
     </>
+  );
+}
+
+/** How long the refresh token (the sign-in) lasts, where the provider said; a warning in its last 3 days. */
+function SignInUntil({ at, now }: { at: number; now: number }) {
+  const left = at - now;
+  const when = new Date(at * 1000).toLocaleString();
+  return (
+    <div>
+      <dt>Sign-in valid</dt>
+      <dd className={left < 3 * 86400 ? "warning-text" : undefined}>
+        {left <= 0 ? (
+          "Ended: log in again"
+        ) : (
+          <>
+            until <time dateTime={isoTime(at)}>{when}</time>
+            {left < 3 * 86400 ? ` · ends in ${duration(left)}: log in again before then` : ""}
+          </>
+        )}
+      </dd>
+    </div>
   );
 }
 

@@ -218,6 +218,9 @@ pub(crate) fn print_profile(v: &ProfileView) {
         Some(t) => {
             let exp = t.expires_at.map(rfc3339).unwrap_or_else(|| "unknown".into());
             println!("  {:<16} stored in keychain, expires {exp}", "accessToken");
+            if let Some(at) = t.refresh_expires_at {
+                println!("  {:<16} refresh token valid until {} (then sign in again)", "signIn", rfc3339(at));
+            }
             if let Some(s) = &t.subject {
                 println!("  {:<16} {s}", "subject");
             }

@@ -247,6 +247,7 @@ fn plan(name: &str, g: &BTreeMap<&'static str, String>, now: i64, notes: &mut Ve
                         scope: get("scope").map(String::from),
                         subject: None,
                         token_type: get("tokenType").unwrap_or("Bearer").to_string(),
+                        refresh_expires_at: None,
                     },
                 };
                 secrets.push((SecretField::AccessToken, stored.to_secret()));

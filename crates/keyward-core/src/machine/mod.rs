@@ -79,6 +79,7 @@ impl Keyward {
                 scope: None,
                 subject: None,
                 token_type: "api-key".into(),
+                refresh_expires_at: None,
             },
         })
     }
@@ -152,5 +153,6 @@ fn session_from(resp: &request::RawResponse, now: i64) -> Result<TokenData> {
         scope: None,
         token_type: "session-cookie".into(),
         subject: None,
+        refresh_expires_at: None,
     })
 }

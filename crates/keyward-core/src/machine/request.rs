@@ -293,6 +293,7 @@ impl RawResponse {
             scope: text("scope"),
             token_type: text("token_type").unwrap_or_else(|| "bearer".into()),
             subject: None,
+            refresh_expires_at: crate::token::refresh_expiry(&json, now),
         })
     }
 }

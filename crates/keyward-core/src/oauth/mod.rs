@@ -25,6 +25,12 @@ use crate::http::HttpError;
 pub struct IdTokenField {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
+    /// The refresh token's own lifetime, in seconds (Keycloak's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_in: Option<serde_json::Value>,
+    /// The same, in Microsoft's and GitHub's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_expires_in: Option<serde_json::Value>,
 }
 impl ExtraTokenFields for IdTokenField {}
 

@@ -70,6 +70,14 @@ impl Keyward {
             scope: resp.scopes().map(|s| s.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(" ")),
             token_type: resp.token_type().as_ref().to_string(),
             subject: resp.extra_fields().id_token.as_deref().and_then(subject_of),
+            refresh_expires_at: {
+                let extra = resp.extra_fields();
+                let json = serde_json::json!({
+                    "refresh_expires_in": extra.refresh_expires_in,
+                    "refresh_token_expires_in": extra.refresh_token_expires_in,
+                });
+                crate::token::refresh_expiry(&json, now)
+            },
         };
         // A refresh answer often has no ID token: the subject we knew is kept.
         let previous = if data.subject.is_none() { self.cached(store_id, name)? } else { None };
@@ -96,6 +104,12 @@ impl Keyward {
             scope: data.scope,
             subject: data.subject.or_else(|| previous.and_then(|p| p.meta.subject.clone())),
             token_type: data.token_type,
+            // A response that keeps the old refresh token keeps its expiry too.
+            refresh_expires_at: match (&data.refresh_token, data.refresh_expires_at) {
+                (_, Some(at)) => Some(at),
+                (None, None) => previous.and_then(|p| p.meta.refresh_expires_at),
+                (Some(_), None) => None,
+            },
         };
         let stored = StoredToken { access_token: data.access_token, meta };
         self.set_secret(store_id, name, SecretField::AccessToken, &stored.to_secret())?;
