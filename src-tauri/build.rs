@@ -33,6 +33,12 @@ const COMMANDS: &[&str] = &[
     "save_jwks",
     "export_profiles",
     "import_postman_file",
+    "rotation_status",
+    "rotation_start",
+    "rotation_next",
+    "rotation_abort",
+    "rotation_abort_plan",
+    "rotation_pick_file",
 ];
 
 fn main() {

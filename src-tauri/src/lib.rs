@@ -10,7 +10,7 @@ use std::sync::Arc;
 use keyward_core::Keyward;
 use tauri::Manager;
 
-use commands::{export, keys, login, profiles, use_credential};
+use commands::{export, keys, login, profiles, rotation, use_credential};
 
 /// Start the app: logging, the core as managed state, the commands, the window from `tauri.conf.json`.
 pub fn run() {
@@ -73,6 +73,12 @@ pub fn run() {
             keys::save_jwks,
             export::export_profiles,
             export::import_postman_file,
+            rotation::rotation_status,
+            rotation::rotation_start,
+            rotation::rotation_next,
+            rotation::rotation_abort,
+            rotation::rotation_abort_plan,
+            rotation::rotation_pick_file,
         ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");

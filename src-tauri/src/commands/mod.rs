@@ -1,6 +1,6 @@
 //! The Tauri commands the UI calls: each is one call into `keyward-core`, its errors as `{code, message}`.
 //! Grouped by what the user is doing: profiles and their forms, logging in, using a credential, keys,
-//! exporting and importing.
+//! exporting and importing, rotating a credential.
 //!
 //! The core's async flows are awaited straight from async commands (the core keeps its keychain waits off
 //! the runtime's workers); its synchronous calls (profiles, keys: D-Bus, maybe an unlock prompt) run on
@@ -12,6 +12,7 @@ pub mod export;
 pub mod keys;
 pub mod login;
 pub mod profiles;
+pub mod rotation;
 pub mod use_credential;
 
 use keyward_core::{AppError, ErrorCode};

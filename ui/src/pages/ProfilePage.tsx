@@ -1,7 +1,8 @@
 // One profile: its credential and what to do with it (log in, get, copy, log out), Try a request, the token
 // request it would send, SAML settings for the IdP admin, the secrets it keeps (reveal on request), its
-// settings, Export… (this profile ticked), Edit and Remove (with Log out and remove, so removing does not
-// leave live tokens at the provider).
+// settings, Export… (this profile ticked), Rotate… (API keys, client secrets, key pairs: the rotation wizard,
+// and a banner while one is under way), Edit and Remove (with Log out and remove, so removing does not leave
+// live tokens at the provider).
 import { useState } from "react";
 
 import type { AppError } from "../bindings/AppError";
@@ -14,6 +15,7 @@ import { DryRunCard } from "../components/DryRunCard";
 import { ExportDialog, ExportSavedNotice } from "../components/ExportDialog";
 import { ErrorState } from "../components/ErrorState";
 import { ErrorNotice, SuccessNotice, type Fixes } from "../components/Notice";
+import { RotationBanner, RotationWizard, rotationKindOf } from "../components/RotationWizard";
 import { SpSettings } from "../components/SamlCard";
 import { SecretsCard } from "../components/SecretsCard";
 import { SettingsList } from "../components/SettingsList";
@@ -59,6 +61,7 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const [allowed, setAllowed] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [saved, setSaved] = useState<SavedExport | null>(null);
+  const [rotating, setRotating] = useState(false);
 
   /** "Add SCOPE and log in": the scope joins the profile's scopes, then a new sign-in asks for it. */
   async function addScope(scope: string) {
@@ -141,6 +144,11 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
           </div>
         </div>
         <div className="page-actions">
+          {rotationKindOf(profile.strategy) && !rotating && (
+            <button type="button" className="button" onClick={() => setRotating(true)}>
+              Rotate…
+            </button>
+          )}
           <button type="button" className="button" onClick={() => setExporting(true)}>
             Export…
           </button>
@@ -167,6 +175,12 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
       )}
 
       <div className="stack">
+        {rotationKindOf(profile.strategy) &&
+          (rotating ? (
+            <RotationWizard profile={profile} onClose={() => setRotating(false)} onChanged={onChanged} />
+          ) : (
+            <RotationBanner name={profile.name} onContinue={() => setRotating(true)} />
+          ))}
         <CredentialPanel profile={profile} onChanged={onChanged} fixes={fixes} loginRequest={loginRequest} />
 
         <section className="card" aria-labelledby="try-title">

@@ -1,10 +1,11 @@
 // What the fake platform starts with: the core's own strategies (generated JSON, never a copy), and helpers
-// to make profiles, tokens, keys and export summaries for tests and previews.
+// to make profiles, tokens, keys, export summaries and rotations for tests and previews.
 import strategiesJson from "../bindings/strategies.json";
 import type { ExportRequest } from "../bindings/ExportRequest";
 import type { ExportSummary } from "../bindings/ExportSummary";
 import type { KeyView } from "../bindings/KeyView";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { Rotation } from "../bindings/Rotation";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
 
@@ -119,5 +120,43 @@ export function fakeExportSummary(request: ExportRequest, profiles: ProfileView[
     secretsIncluded: include && request.format !== "bruno" ? longLived : [],
     expiresAt,
     notes,
+  };
+}
+
+/** The fake's old and new credential fingerprints (the core's: first 8 hex of SHA-256; kids for key pairs). */
+export const FAKE_OLD_FINGERPRINT = "3f9a1c0e";
+export const FAKE_NEW_FINGERPRINT = "b7d24e61";
+
+/** A target path under this folder refuses to be written, as a read-only file would. */
+export const FAKE_READ_ONLY_DIR = "/read-only";
+
+/** Where the fake's file picker points: a keys file, or a JWKS file for key pairs. */
+export const FAKE_PICKED_FILE = "/home/you/service/api-keys.txt";
+export const FAKE_PICKED_JWKS = "/home/you/service/jwks.json";
+
+/** A rotation as the core keeps it, `state` reached with its journal, for a fake that starts half-way. */
+export function fakeRotation(profile: string, kind: Rotation["kind"], state: Rotation["state"], extra: Partial<Rotation> = {}): Rotation {
+  const started = nowSecs() - 120;
+  const at = (secs: number) => new Date(secs * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  const journal: Rotation["journal"] = [
+    { at: at(started), step: "create", phase: "started", detail: `rotating the ${kind.replace("-", " ")} of ${profile}` },
+    { at: at(started), step: "create", phase: "done", detail: `new credential ${FAKE_NEW_FINGERPRINT} created; the old ${FAKE_OLD_FINGERPRINT} stays in use` },
+  ];
+  const reached = ["deployed", "verified", "retired"].indexOf(state);
+  if (reached >= 0) {
+    journal.push({ at: at(started + 30), step: "deploy", phase: "done", detail: "deployed (no targets)" });
+  }
+  return {
+    profile,
+    kind,
+    state,
+    targets: [],
+    oldFingerprint: FAKE_OLD_FINGERPRINT,
+    newFingerprint: FAKE_NEW_FINGERPRINT,
+    startedAt: started,
+    ...(reached >= 0 ? { deployedAt: started + 30 } : {}),
+    journal,
+    evidence: [],
+    ...extra,
   };
 }

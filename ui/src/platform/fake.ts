@@ -1,7 +1,9 @@
 // A Platform in memory, for tests and previews: profiles, keys and an audit log that change as the pages
 // call it, exports "saved" by a save dialog that always picks FAKE_EXPORT_DIR, an import that adds a
 // profile, a login that walks through its progress steps (with a browser that connects, fails to start, or
-// stays silent), and ways for a test to make any call fail, to replace one, and to see every call made.
+// stays silent), rotations that walk the core's state machine (a target under FAKE_READ_ONLY_DIR refuses, an
+// overlap holds retire back), and ways for a test to make any call fail, to replace one, and to see every
+// call made.
 import type { AppError } from "../bindings/AppError";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { FieldProblem } from "../bindings/FieldProblem";
@@ -9,8 +11,22 @@ import type { KeyView } from "../bindings/KeyView";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { Rotation } from "../bindings/Rotation";
+import type { RotationStatus } from "../bindings/RotationStatus";
+import type { RotationStep } from "../bindings/RotationStep";
 import type { TokenMeta } from "../bindings/TokenMeta";
-import { FAKE_EXPORT_DIR, FAKE_STRATEGIES, fakeExportSummary, fakeKey, fakeToken } from "./fake-data";
+import {
+  FAKE_EXPORT_DIR,
+  FAKE_NEW_FINGERPRINT,
+  FAKE_OLD_FINGERPRINT,
+  FAKE_PICKED_FILE,
+  FAKE_PICKED_JWKS,
+  FAKE_READ_ONLY_DIR,
+  FAKE_STRATEGIES,
+  fakeExportSummary,
+  fakeKey,
+  fakeToken,
+} from "./fake-data";
 import type { Platform } from "./platform";
 
 export type Method = keyof Platform;
@@ -38,6 +54,8 @@ export interface FakePlatform extends Platform {
   finishLogin(): void;
   /** The profiles as the fake holds them now. */
   profiles: Map<string, ProfileView>;
+  /** The rotations as the fake holds them now, by profile. */
+  rotations: Map<string, Rotation>;
 }
 
 export interface FakeOptions {
@@ -45,6 +63,8 @@ export interface FakeOptions {
   error?: AppError;
   keys?: KeyView[];
   audit?: AuditEvent[];
+  /** Rotations already under way (or over), by their profile. */
+  rotations?: Rotation[];
 }
 
 const notFound = (name: string): AppError => ({
@@ -57,6 +77,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   const profiles = new Map((options.profiles ?? []).map((p) => [p.name, structuredClone(p)]));
   const keys = new Map((options.keys ?? []).map((k) => [k.name, k]));
   const audit: AuditEvent[] = [...(options.audit ?? [])];
+  const rotations = new Map((options.rotations ?? []).map((r) => [r.profile, structuredClone(r)]));
   let listError: AppError | null = options.error ?? null;
   const failures = new Map<Method, AppError[]>();
   const overrides = new Map<Method, (...args: never[]) => unknown>();
@@ -295,6 +316,8 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       record("imported", name);
       return { profiles: [{ name, strategy: "api-key", secrets: ["apiKey"] }], ignored: ["petId"], notes: [] };
     },
+
+    ...fakeRotations(rotations, profile, (name, detail) => record("rotation", name, detail)),
   };
 
   const fake = {
@@ -324,6 +347,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       approve?.();
     },
     profiles,
+    rotations,
   } as FakePlatform;
 
   for (const method of Object.keys(impl) as Method[]) {
@@ -373,4 +397,247 @@ function viewOf(form: ProfileForm, before?: ProfileView): ProfileView {
     token: before?.token,
     status: before?.status ?? (form.strategy === "pkce" ? "signInRequired" : form.strategy === "api-key" ? "ready" : "renewable"),
   } as ProfileView;
+}
+
+type RotationMethods = Pick<
+  Platform,
+  "rotationStatus" | "rotationStart" | "rotationNext" | "rotationAbort" | "rotationAbortPlan" | "rotationPickFile"
+>;
+
+/** The core's rotation state machine in memory, in the core's words (rotation/mod.rs): created → deployed →
+ * verified → retired, or aborted. A file target under FAKE_READ_ONLY_DIR refuses its writes (the refusal
+ * is kept, and the way on is abort); a verify URL holding "refuse" answers 401; a traffic check holding
+ * "in-use" says the old credential is still used; an overlap holds retire back until it ends. */
+function fakeRotations(
+  rotations: Map<string, Rotation>,
+  profile: (name: string) => ProfileView,
+  record: (name: string, detail: string) => void,
+): RotationMethods {
+  const now = () => Math.floor(Date.now() / 1000);
+  const stamp = (secs = now()) => new Date(secs * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+  const fail = (code: AppError["code"], message: string, remedy: AppError["remedy"] = null): AppError => ({ code, message, remedy });
+  const describe = (t: Rotation["targets"][number]) =>
+    t.kind === "file" ? `file ${t.path}` : t.kind === "jwks" ? `JWKS ${t.path}` : `command \`${t.command}\``;
+  const words: Record<RotationStep, string> = {
+    create: "create the new credential",
+    deploy: "deploy the new credential beside the old",
+    verify: "verify the new credential and switch the profile to it",
+    retire: "retire the old credential",
+    abort: "abort: remove the new credential and go back to the old",
+  };
+  const nextOf = (r: Rotation): RotationStep | undefined => {
+    const last = r.journal.at(-1);
+    if (last?.phase === "started" && last.step !== "abort") return last.step;
+    const after: Partial<Record<Rotation["state"], RotationStep>> = { created: "deploy", deployed: "verify", verified: "retire" };
+    return after[r.state];
+  };
+  const refusal = (r: Rotation) => {
+    const last = r.journal.at(-1);
+    return last && last.phase === "failed" && last.step !== "verify" && last.step === nextOf(r) ? last : undefined;
+  };
+  const journal = (r: Rotation, step: RotationStep, phase: Rotation["journal"][number]["phase"], detail: string) => {
+    r.journal.push({ at: stamp(), step, phase, detail });
+    if (phase !== "started") record(r.profile, `${step}: ${detail}`);
+  };
+  const planLines = (r: Rotation, step: RotationStep): string[] => {
+    const out = [`Next: ${words[step]}.`];
+    const what = r.kind === "key-pair" ? `kid of ${r.newKey ?? "the new key"}` : `the credential ${r.newFingerprint}`;
+    if (step === "deploy") {
+      for (const t of r.targets) out.push(`- add ${what} to ${describe(t)} (the old ${r.oldFingerprint} stays valid)`);
+      if (r.targets.length === 0) out.push("- no targets: the new credential goes only to the profile, at verify");
+    } else if (step === "verify") {
+      out.push(r.verifyUrl ? `- GET ${r.verifyUrl} with the new credential: it must answer 2xx` : "- get a token with the new credential");
+      out.push(`- then ${r.profile} uses the new credential`);
+    } else if (step === "retire") {
+      if (r.checkOld) out.push(`- ask ${r.checkOld} whether the old credential ${r.oldFingerprint} is still used: it must say "unused"`);
+      for (const t of r.targets) out.push(`- remove the old credential ${r.oldFingerprint} from ${describe(t)}`);
+      out.push(`- forget the old credential ${r.oldFingerprint}`);
+      out.push(
+        r.verifyUrl
+          ? `- GET ${r.verifyUrl} with the old credential: it should be refused (401/403)`
+          : "- ask for a token with the old credential: it should be refused",
+      );
+    }
+    return out;
+  };
+  const view = (r: Rotation): RotationStatus => {
+    const next = nextOf(r);
+    const refused = refusal(r);
+    let blocked = refused ? `refused at ${refused.step}: ${refused.detail}` : undefined;
+    const retireAfter = r.overlapSecs !== undefined && r.deployedAt !== undefined ? r.deployedAt + r.overlapSecs : undefined;
+    if (next === "retire" && !blocked && retireAfter !== undefined && retireAfter > now()) {
+      blocked = `the overlap window ends at ${stamp(retireAfter)}`;
+    }
+    return structuredClone({
+      state: r.state,
+      rotation: r,
+      plan: next ? planLines(r, next) : [],
+      ...(next ? { next } : {}),
+      ...(blocked ? { blocked } : {}),
+      ...(retireAfter !== undefined ? { retireAfter } : {}),
+    });
+  };
+  const load = (name: string) => {
+    profile(name);
+    const r = rotations.get(name);
+    if (!r) throw fail("notFound", `${name} has no rotation under way`);
+    return r;
+  };
+  const refuses = (r: Rotation) => r.targets.find((t) => t.kind !== "cmd" && t.path.startsWith(`${FAKE_READ_ONLY_DIR}/`));
+  const refuse = (r: Rotation, step: "deploy" | "retire" | "abort") => {
+    const t = refuses(r);
+    if (!t || t.kind === "cmd") return;
+    const reason = `could not write ${t.path}: Permission denied (os error 13)`;
+    journal(r, step, "failed", `${describe(t)} refused: ${reason}`);
+    throw fail(
+      "refused",
+      `${describe(t)} refused to ${step}: ${reason}. Nothing was replayed; abort to go back to the old credential`,
+      { kind: "abortRotation", profile: r.profile },
+    );
+  };
+
+  return {
+    async rotationStatus(name) {
+      profile(name);
+      const r = rotations.get(name);
+      return r ? view(r) : null;
+    },
+    async rotationStart(name, plan, newSecret) {
+      const p = profile(name);
+      const before = rotations.get(name);
+      if (before && ["created", "deployed", "verified"].includes(before.state)) {
+        throw fail("badInput", `a rotation of ${name} is under way (${before.state}): finish it or abort it first`, {
+          kind: "resumeRotation",
+          profile: name,
+        });
+      }
+      const kinds: Partial<Record<ProfileView["strategy"], Rotation["kind"]>> = {
+        "api-key": "api-key",
+        "client-credentials": "client-secret",
+        "custom-oauth": "client-secret",
+        "private-key-jwt": "key-pair",
+      };
+      const kind = kinds[p.strategy];
+      if (!kind) {
+        throw fail("badInput", `${p.strategy} profiles have no credential Keyward can rotate (API keys, client secrets and private_key_jwt key pairs can be)`);
+      }
+      for (const t of plan.targets) {
+        if (t.kind === "jwks" && kind !== "key-pair") throw fail("badInput", "a JWKS target is for key pairs (private_key_jwt)");
+        if (t.kind === "file" && kind === "key-pair") throw fail("badInput", "a key pair is published in a JWKS target (jwks:PATH), not a line");
+      }
+      if (kind === "api-key" && !plan.verifyUrl) {
+        throw fail("badInput", "an API key is verified by a request: give the URL that must accept the new key");
+      }
+      if (kind === "client-secret" && !newSecret) throw fail("badInput", "a client secret is created in the provider's dashboard: paste the new one");
+      const old = kind === "key-pair" ? `kid-${p.keyName ?? "key"}` : FAKE_OLD_FINGERPRINT;
+      const r: Rotation = {
+        profile: name,
+        kind,
+        state: "created",
+        targets: structuredClone(plan.targets),
+        ...(plan.verifyUrl ? { verifyUrl: plan.verifyUrl } : {}),
+        ...(plan.checkOld ? { checkOld: plan.checkOld } : {}),
+        ...(plan.overlapSecs !== undefined ? { overlapSecs: plan.overlapSecs } : {}),
+        oldFingerprint: old,
+        newFingerprint: kind === "key-pair" ? `kid-${name}-new` : FAKE_NEW_FINGERPRINT,
+        ...(kind === "key-pair" ? { oldKey: p.keyName ?? "key", newKey: `${name}-${now()}` } : {}),
+        startedAt: now(),
+        journal: [],
+        evidence: [],
+      };
+      rotations.set(name, r);
+      journal(r, "create", "started", `rotating the ${kind.replace("-", " ")} of ${name}`);
+      journal(r, "create", "done", `new credential ${r.newFingerprint} created; the old ${old} stays in use`);
+      await tick();
+      return view(r);
+    },
+    async rotationNext(name, force) {
+      const r = load(name);
+      const refused = refusal(r);
+      if (refused) {
+        throw fail("refused", `${refused.detail.split(" refused")[0]} refused to ${refused.step}: ${refused.detail}. Nothing was replayed; abort to go back to the old credential`, {
+          kind: "abortRotation",
+          profile: name,
+        });
+      }
+      const step = nextOf(r);
+      if (!step) throw fail("badInput", `the rotation of ${name} is over (${r.state}); start a new one to rotate again`);
+      await tick();
+      if (step === "deploy") {
+        journal(r, "deploy", "started", `deploying ${r.newFingerprint} to ${r.targets.length} target(s)`);
+        refuse(r, "deploy");
+        const said = r.targets.map((t) =>
+          t.kind === "file" ? `added the new credential's line to ${t.path}` : t.kind === "jwks" ? `published kid ${r.newFingerprint} in ${t.path}` : `\`${t.command}\` accepted the deploy step`,
+        );
+        r.state = "deployed";
+        r.deployedAt = now();
+        journal(r, "deploy", "done", said.length ? said.join("; ") : "deployed (no targets)");
+      } else if (step === "verify") {
+        journal(r, "verify", "started", `verifying ${r.newFingerprint}`);
+        const asked = r.verifyUrl ? `GET ${r.verifyUrl}` : "a token request";
+        const works = !r.verifyUrl?.includes("refuse");
+        const saw = works
+          ? r.verifyUrl
+            ? `HTTP 200 {"sub":"apikey:${name}","scope":"read:users"}`
+            : "a token was issued"
+          : `HTTP 401 {"error":"INVALID_TOKEN","message":"unknown API key (sha256 ${r.newFingerprint}…)"}`;
+        r.evidence.push({ at: stamp(), what: "the new credential", asked, saw, ok: works });
+        if (!works) {
+          journal(r, "verify", "failed", `the new credential did not work: ${saw}`);
+          throw fail("refused", `the new credential did not work: ${saw}. The profile still uses the old one`, { kind: "abortRotation", profile: name });
+        }
+        r.state = "verified";
+        r.verifiedAt = now();
+        journal(r, "verify", "done", `${saw}; ${name} now uses ${r.newFingerprint}`);
+      } else if (step === "retire") {
+        const at = r.overlapSecs !== undefined && r.deployedAt !== undefined ? r.deployedAt + r.overlapSecs : 0;
+        if (at > now()) {
+          throw fail("waiting", `the old credential may be retired at ${stamp(at)} (the overlap window, ${at - now()} seconds from now)`);
+        }
+        if (r.checkOld) {
+          const used = r.checkOld.includes("in-use");
+          const saw = used ? "in use: 12 requests in the last 5 minutes" : "unused";
+          r.evidence.push({ at: stamp(), what: "traffic check of the old credential", asked: r.checkOld, saw, ok: !used });
+          if (used && !force) {
+            throw fail("refused", `the traffic check says the old credential is still in use (${saw}); retire anyway only if you are sure (force)`, {
+              kind: "abortRotation",
+              profile: name,
+            });
+          }
+        }
+        journal(r, "retire", "started", `retiring ${r.oldFingerprint}`);
+        refuse(r, "retire");
+        const asked = r.verifyUrl ? `GET ${r.verifyUrl}` : "a token request";
+        const saw = r.verifyUrl ? `HTTP 401 {"error":"INVALID_TOKEN","message":"unknown API key (sha256 ${r.oldFingerprint}…)"}` : "HTTP 401 invalid_client";
+        r.evidence.push({ at: stamp(), what: "the old credential, after retiring", asked, saw, ok: true });
+        r.state = "retired";
+        r.finishedAt = now();
+        journal(r, "retire", "done", `old credential ${r.oldFingerprint} removed and forgotten; ${asked} with it: ${saw}`);
+      }
+      return view(r);
+    },
+    async rotationAbort(name) {
+      const r = load(name);
+      if (!["created", "deployed", "verified"].includes(r.state)) {
+        throw fail("badInput", `the rotation of ${name} is over (${r.state}); start a new one to rotate again`);
+      }
+      journal(r, "abort", "started", `aborting: removing ${r.newFingerprint}`);
+      await tick();
+      r.state = "aborted";
+      r.finishedAt = now();
+      journal(r, "abort", "done", `new credential ${r.newFingerprint} removed; ${name} uses ${r.oldFingerprint} again`);
+      return view(r);
+    },
+    async rotationAbortPlan(name) {
+      const r = load(name);
+      const out = [`Abort: ${words.abort}.`];
+      for (const t of r.targets) out.push(`- remove the new credential ${r.newFingerprint} from ${describe(t)}`);
+      if (r.state === "verified") out.push(`- switch ${r.profile} back to the old credential ${r.oldFingerprint}`);
+      out.push(`- forget the new credential ${r.newFingerprint}`);
+      return out;
+    },
+    async rotationPickFile(jwks) {
+      return jwks ? FAKE_PICKED_JWKS : FAKE_PICKED_FILE;
+    },
+  };
 }

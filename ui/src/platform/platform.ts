@@ -16,6 +16,8 @@ import type { LoginProgress } from "../bindings/LoginProgress";
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { RotationPlan } from "../bindings/RotationPlan";
+import type { RotationStatus } from "../bindings/RotationStatus";
 import type { SavedExport } from "../bindings/SavedExport";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
@@ -79,6 +81,22 @@ export interface Platform {
   exportProfiles(request: ExportRequest): Promise<SavedExport | null>;
   /** Import a Postman environment picked in a native dialog; null when the user closed it. */
   importPostmanFile(): Promise<ImportOutcome | null>;
+
+  // Rotation
+  /** Where the profile's rotation stands and what its next step would do; null when it never had one. */
+  rotationStatus(name: string): Promise<RotationStatus | null>;
+  /** Create the new credential (nothing deployed yet). `newSecret`: the client secret pasted from the
+   * provider's dashboard (or a provider-issued API key); null lets Keyward generate the API key. */
+  rotationStart(name: string, plan: RotationPlan, newSecret: string | null): Promise<RotationStatus>;
+  /** Run the planned step: deploy, verify or retire (`force`: retire although the traffic check says the
+   * old credential is still used). */
+  rotationNext(name: string, force: boolean): Promise<RotationStatus>;
+  /** Remove the new credential everywhere and go back to the old one. */
+  rotationAbort(name: string): Promise<RotationStatus>;
+  /** What abort would do, in lines, for its confirmation. */
+  rotationAbortPlan(name: string): Promise<string[]>;
+  /** A target file's path, picked in a native dialog; null when the user closed it. */
+  rotationPickFile(jwks: boolean): Promise<string | null>;
 }
 
 /** True when `value` has the shape of the backend's `{code, message}` error. */

@@ -55,4 +55,11 @@ export const tauriPlatform: Platform = {
 
   exportProfiles: (request) => call("export_profiles", { request }),
   importPostmanFile: () => call("import_postman_file"),
+
+  rotationStatus: (name) => call("rotation_status", { name }),
+  rotationStart: (name, plan, newSecret) => call("rotation_start", { name, plan, newSecret }),
+  rotationNext: (name, force) => call("rotation_next", { name, force }),
+  rotationAbort: (name) => call("rotation_abort", { name }),
+  rotationAbortPlan: (name) => call("rotation_abort_plan", { name }),
+  rotationPickFile: (jwks) => call("rotation_pick_file", { jwks }),
 };
