@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "save_jwks",
     "export_profiles",
     "import_postman_file",
+    "inspect_token",
+    "inspect_profile",
     "rotation_status",
     "rotation_start",
     "rotation_next",

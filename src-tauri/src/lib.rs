@@ -10,7 +10,7 @@ use std::sync::Arc;
 use keyward_core::Keyward;
 use tauri::Manager;
 
-use commands::{export, keys, login, profiles, rotation, use_credential};
+use commands::{export, inspect, keys, login, profiles, rotation, use_credential};
 
 /// Start the app: logging, the core as managed state, the commands, the window from `tauri.conf.json`.
 pub fn run() {
@@ -73,6 +73,8 @@ pub fn run() {
             keys::save_jwks,
             export::export_profiles,
             export::import_postman_file,
+            inspect::inspect_token,
+            inspect::inspect_profile,
             rotation::rotation_status,
             rotation::rotation_start,
             rotation::rotation_next,

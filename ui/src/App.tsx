@@ -7,6 +7,7 @@ import { StrategiesProvider } from "./lib/strategies";
 import { AddProfilePage } from "./pages/AddProfilePage";
 import { AuditPage } from "./pages/AuditPage";
 import { EditProfilePage } from "./pages/EditProfilePage";
+import { InspectorPage } from "./pages/InspectorPage";
 import { KeysPage } from "./pages/KeysPage";
 import { ProfilePage } from "./pages/ProfilePage";
 import { ProfilesPage } from "./pages/ProfilesPage";
@@ -24,6 +25,12 @@ const SECTIONS: Section[] = [
     label: "Keys",
     href: "#/keys",
     icon: "M8.5 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8M12.5 12H21M18 12v3M21 12v2",
+  },
+  {
+    id: "inspect",
+    label: "Inspector",
+    href: "#/inspect",
+    icon: "M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13M15.2 15.2 20 20M7.8 10.6l1.9 1.9 3.6-3.8",
   },
   {
     id: "audit",
@@ -47,6 +54,8 @@ function Page({ route }: { route: Route }) {
       return <KeysPage />;
     case "audit":
       return <AuditPage />;
+    case "inspect":
+      return <InspectorPage key={route.profile ?? ""} profile={route.profile} />;
   }
 }
 

@@ -8,6 +8,7 @@ import "./styles/login.css";
 import "./styles/forms.css";
 import "./styles/tables.css";
 import "./styles/export.css";
+import "./styles/inspector.css";
 import "./styles/rotation.css";
 
 import { StrictMode } from "react";

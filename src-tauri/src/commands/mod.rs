@@ -9,6 +9,7 @@
 //! `command_lists` below).
 
 pub mod export;
+pub mod inspect;
 pub mod keys;
 pub mod login;
 pub mod profiles;

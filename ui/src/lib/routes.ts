@@ -8,7 +8,8 @@ export type Route =
   | { page: "add" }
   | { page: "edit"; name: string; field?: string }
   | { page: "keys" }
-  | { page: "audit" };
+  | { page: "audit" }
+  | { page: "inspect"; profile?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, "").split("/").filter(Boolean).map(safeDecode);
@@ -24,6 +25,8 @@ export function parseRoute(hash: string): Route {
       return { page: "keys" };
     case "audit":
       return { page: "audit" };
+    case "inspect":
+      return second ? { page: "inspect", profile: second } : { page: "inspect" };
     default:
       return { page: "profiles" };
   }
@@ -40,6 +43,8 @@ export function href(route: Route): string {
       return `#/profiles/${encodeURIComponent(route.name)}`;
     case "edit":
       return `#/profiles/${encodeURIComponent(route.name)}/edit${route.field ? `/${encodeURIComponent(route.field)}` : ""}`;
+    case "inspect":
+      return route.profile ? `#/inspect/${encodeURIComponent(route.profile)}` : "#/inspect";
   }
 }
 
@@ -48,8 +53,8 @@ export function navigate(route: Route): void {
 }
 
 /** The section of the sidebar a route belongs to. */
-export function sectionOf(route: Route): "profiles" | "keys" | "audit" {
-  return route.page === "keys" || route.page === "audit" ? route.page : "profiles";
+export function sectionOf(route: Route): "profiles" | "keys" | "inspect" | "audit" {
+  return route.page === "keys" || route.page === "audit" || route.page === "inspect" ? route.page : "profiles";
 }
 
 export function useRoute(): Route {

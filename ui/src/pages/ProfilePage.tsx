@@ -149,6 +149,11 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
               Rotate…
             </button>
           )}
+          {hasTokens && (
+            <a className="button" href={href({ page: "inspect", profile: profile.name })}>
+              Inspect token
+            </a>
+          )}
           <button type="button" className="button" onClick={() => setExporting(true)}>
             Export…
           </button>

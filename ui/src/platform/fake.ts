@@ -27,6 +27,7 @@ import {
   fakeKey,
   fakeToken,
 } from "./fake-data";
+import { fakeInspector } from "./fake-inspect";
 import type { Platform } from "./platform";
 
 export type Method = keyof Platform;
@@ -316,6 +317,8 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       record("imported", name);
       return { profiles: [{ name, strategy: "api-key", secrets: ["apiKey"] }], ignored: ["petId"], notes: [] };
     },
+
+    ...fakeInspector(profile),
 
     ...fakeRotations(rotations, profile, (name, detail) => record("rotation", name, detail)),
   };

@@ -10,6 +10,8 @@ import type { DryRun } from "../bindings/DryRun";
 import type { ExportRequest } from "../bindings/ExportRequest";
 import type { FieldProblem } from "../bindings/FieldProblem";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { InspectOptions } from "../bindings/InspectOptions";
+import type { Inspection } from "../bindings/Inspection";
 import type { KeyAlg } from "../bindings/KeyAlg";
 import type { KeyView } from "../bindings/KeyView";
 import type { LoginProgress } from "../bindings/LoginProgress";
@@ -81,6 +83,13 @@ export interface Platform {
   exportProfiles(request: ExportRequest): Promise<SavedExport | null>;
   /** Import a Postman environment picked in a native dialog; null when the user closed it. */
   importPostmanFile(): Promise<ImportOutcome | null>;
+
+  // Inspector
+  /** Decode and check a token the user pasted or dropped (a JWT, a SAML assertion or SAMLResponse); a
+   * `badInput` error when it is no token. */
+  inspectToken(token: string, options: InspectOptions): Promise<Inspection>;
+  /** The same for the profile's current access token, which stays in the backend. */
+  inspectProfile(name: string, options: InspectOptions): Promise<Inspection>;
 
   // Rotation
   /** Where the profile's rotation stands and what its next step would do; null when it never had one. */

@@ -56,6 +56,9 @@ export const tauriPlatform: Platform = {
   exportProfiles: (request) => call("export_profiles", { request }),
   importPostmanFile: () => call("import_postman_file"),
 
+  inspectToken: (token, options) => call("inspect_token", { token, options }),
+  inspectProfile: (name, options) => call("inspect_profile", { name, options }),
+
   rotationStatus: (name) => call("rotation_status", { name }),
   rotationStart: (name, plan, newSecret) => call("rotation_start", { name, plan, newSecret }),
   rotationNext: (name, force) => call("rotation_next", { name, force }),
