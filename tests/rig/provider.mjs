@@ -50,7 +50,7 @@ const SECRET_CLIENTS = {
   'cc-basic': { secret: 'cc-basic-secret', method: 'client_secret_basic' },
   'cc-post': { secret: 'cc-post-secret', method: 'client_secret_post' },
 };
-const PKJWT_CLIENTS = { 'pkjwt-rs384': 'RS384', 'pkjwt-es384': 'ES384' };
+const PKJWT_CLIENTS = { 'pkjwt-rs384': 'RS384', 'pkjwt-es384': 'ES384', 'pkjwt-eddsa': 'EdDSA' };
 // cc-rotating (client_secret_basic) accepts any secret listed in --rotating-secrets PATH (one per line,
 // re-read on every request): two at once during a rotation's overlap, as providers that rotate secrets do.
 const ROTATING_CLIENT = 'cc-rotating';

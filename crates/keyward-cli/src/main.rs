@@ -196,7 +196,7 @@ pub enum KeyCmd {
     /// Generate a key pair; prints the public JWK
     New {
         name: String,
-        /// JWS algorithm; fixes the key type (RS*/PS* RSA, ES256 P-256, ES384 P-384)
+        /// JWS algorithm; fixes the key type (RS*/PS* RSA, ES256 P-256, ES384 P-384, EdDSA Ed25519)
         #[arg(long, default_value = "RS384")]
         alg: String,
         /// RSA key size: 2048, 3072 or 4096
@@ -206,12 +206,12 @@ pub enum KeyCmd {
         #[arg(long)]
         kid: Option<String>,
     },
-    /// Bring your own private key (PEM: PKCS#8, PKCS#1 or SEC1)
+    /// Bring your own private key (PEM: PKCS#8 RSA/P-256/P-384/Ed25519, PKCS#1 or SEC1)
     Import {
         name: String,
         #[arg(long, value_name = "FILE")]
         pem: String,
-        /// JWS algorithm (default: RS384 for RSA, ES256 / ES384 for P-256 / P-384)
+        /// JWS algorithm (default: RS384 for RSA, ES256 / ES384 for P-256 / P-384, EdDSA for Ed25519)
         #[arg(long)]
         alg: Option<String>,
         #[arg(long)]
@@ -236,10 +236,53 @@ pub enum KeyCmd {
         #[arg(long)]
         private: bool,
     },
+    /// A self-signed X.509 certificate (PEM) for key pair NAME, for IdPs and mTLS
+    Cert {
+        name: String,
+        /// Subject (and issuer) DN, e.g. "CN=keyward-client,O=Example" (CN, O, OU, C, ST, L)
+        #[arg(long, value_name = "DN")]
+        subject: String,
+        /// Days of validity from now
+        #[arg(long, default_value_t = 365, value_name = "N")]
+        days: u32,
+        /// Write the certificate to FILE instead of standard output
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum ApikeyCmd {
+    /// Generate a key for api-key profile NAME (created when missing); printed once, then only its fingerprint
+    #[command(
+        after_help = "The key is printed on standard output once and kept in the keychain; afterwards only its fingerprint\n(first 8 hex of SHA-256), scopes, created and expiry are shown (apikey list, profile show)."
+    )]
+    New {
+        name: String,
+        /// Put before the random part, e.g. rk_live_ or sk_test_ (letters, digits, _ and -, at most 32)
+        #[arg(long, value_name = "P")]
+        prefix: Option<String>,
+        /// A scope the key is for (repeatable; recorded, the API enforces it)
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        /// bearer | header:NAME | query:NAME
+        #[arg(long, value_name = "P")]
+        placement: Option<String>,
+        /// Expiry from now, e.g. 90d, 12h, 30m (recorded with the key)
+        #[arg(long, value_name = "DURATION")]
+        expires: Option<String>,
+        /// The API's base URL: the key is sent only to its site (and to the profile's apiHosts)
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Replace the key the profile holds (the old one is lost unless it is kept elsewhere)
+        #[arg(long)]
+        replace: bool,
+    },
+    /// The API keys of the api-key profiles: fingerprint, scopes, created, expiry (never a key)
+    List {
+        #[arg(long)]
+        json: bool,
+    },
     /// Store a provider-issued key for profile NAME (an api-key profile, created when missing)
     Set {
         name: String,

@@ -13,6 +13,7 @@ use crate::config::{ConfigError, Home};
 use crate::context::Context;
 use crate::error::Result;
 use crate::keychain::{account, SecretField, SecretStore};
+use crate::keys::api_key::ApiKeyView;
 use crate::oauth::tokens::{StoredToken, TokenMeta};
 use crate::profile::{check_name, Profile};
 use crate::secret::Secret;
@@ -221,13 +222,91 @@ impl Keyward {
     }
 
     /// Store a provider-issued API key for profile `name`: an `api-key` profile, created when missing;
-    /// other settings kept.
+    /// other settings kept. The profile records the key's fingerprint and when it was stored (`apiKeyCreated`,
+    /// `apiKeyFingerprint`); scopes and expiry recorded for a previous key are cleared.
     pub fn set_api_key(
         &self,
         name: &str,
         key: Secret,
         placement: Option<&str>,
         api_base_url: Option<&str>,
+    ) -> Result<ProfileView> {
+        let meta = crate::keys::api_key::fields_for(&key, self.clock.now(), &[], None);
+        self.store_api_key(name, key, placement, api_base_url, meta)
+    }
+
+    /// Generate an API key for profile `name` (an `api-key` profile, created when missing; a profile of
+    /// another strategy is refused): 256 bits from the OS CSPRNG, base64url, after `opts.prefix`. The key
+    /// goes to the keychain and is returned once, to be shown once; the profile keeps its fingerprint,
+    /// scopes, created and expiry. A key the profile already holds is replaced only with `opts.replace`.
+    pub fn new_api_key(&self, name: &str, opts: &crate::keys::api_key::NewApiKey) -> Result<(Secret, ApiKeyView)> {
+        use crate::keys::api_key;
+        check_name(name)?;
+        if let Some(p) = &opts.prefix {
+            api_key::check_prefix(p)?;
+        }
+        let scopes = api_key::check_scopes(&opts.scopes)?;
+        let now = self.clock.now();
+        let expires = match opts.expires_in {
+            Some(0) => return Err(ConfigError::bad_field("expires", "a duration longer than zero").into()),
+            Some(s) if s > 100 * 365 * 86_400 => {
+                return Err(ConfigError::bad_field("expires", "at most 100 years").into())
+            }
+            Some(s) => Some(now + s as i64),
+            None => None,
+        };
+        let config = self.config.load()?;
+        if let Some(existing) = config.profiles.get(name) {
+            if existing.strategy != crate::profile::Strategy::ApiKey {
+                return Err(ConfigError::bad_field(
+                    "strategy",
+                    &format!(
+                        "profile {name:?} is a {} profile; a generated API key goes to an api-key profile: pick another name",
+                        existing.strategy.id()
+                    ),
+                )
+                .into());
+            }
+            if !opts.replace && self.secret(&config.store_id, name, SecretField::ApiKey)?.is_some() {
+                let fp = existing.api_key_fingerprint.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
+                return Err(ConfigError::bad_field(
+                    "apiKey",
+                    &format!(
+                        "profile {name:?} already holds an API key{fp}; a new one replaces it only when asked to (the old one is lost), and a rotation keeps both valid until the new one is deployed"
+                    ),
+                )
+                .into());
+            }
+        }
+        let key = api_key::generate(opts.prefix.as_deref())?;
+        let meta = api_key::fields_for(&key, now, &scopes, expires);
+        let view =
+            self.store_api_key(name, key.clone(), opts.placement.as_deref(), opts.api_base_url.as_deref(), meta)?;
+        let out = api_key::view(name, &view.settings);
+        let mut detail = format!(
+            "API key generated ({} random bits), fingerprint {}",
+            api_key::KEY_BYTES * 8,
+            crate::handout::fingerprint(&key)
+        );
+        if !scopes.is_empty() {
+            detail.push_str(&format!(", scopes {}", scopes.join(" ")));
+        }
+        if let Some(e) = &out.expires {
+            detail.push_str(&format!(", expires {e}"));
+        }
+        self.record(AuditAction::KeyCreated, name, Outcome::Ok, Some(detail));
+        Ok((key, out))
+    }
+
+    /// Store `key` as profile `name`'s API key with these settings: the profile made an api-key one
+    /// (created when missing), its other settings kept.
+    fn store_api_key(
+        &self,
+        name: &str,
+        key: Secret,
+        placement: Option<&str>,
+        api_base_url: Option<&str>,
+        meta: Vec<(String, String)>,
     ) -> Result<ProfileView> {
         let mut sets = Vec::new();
         if let Some(p) = placement {
@@ -236,6 +315,7 @@ impl Keyward {
         if let Some(u) = api_base_url {
             sets.push(("apiBaseUrl".to_string(), u.to_string()));
         }
+        sets.extend(meta);
         let exists = self.config.load()?.profiles.contains_key(name);
         if exists {
             let profile = self.profile(name)?;

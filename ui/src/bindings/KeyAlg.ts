@@ -3,4 +3,4 @@
 /**
  * The JWS algorithms Keyward signs with. The algorithm fixes the key type.
  */
-export type KeyAlg = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384";
+export type KeyAlg = "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" | "ES256" | "ES384" | "EdDSA";

@@ -27,7 +27,23 @@ refreshUrl?: string | null,
 /**
  * session's logout endpoint.
  */
-logoutUrl?: string | null, clientId?: string | null, clientAuth?: string | null, scopes?: string | null, audience?: string | null, resource?: string | null, redirectPort?: number | null, redirectHost?: RedirectHost | null, authorizeParams?: { [key in string]: string }, grantType?: string | null, grantTypeName?: string | null, clientIdName?: string | null, clientSecretName?: string | null, refreshTokenName?: string | null, accessTokenName?: string | null, expiresFieldName?: string | null, refreshGrantType?: string | null, contentType?: string | null, noBasic?: boolean | null, basicNoForm?: boolean | null, customFieldName?: string | null, customFieldValue?: string | null, defaultExpirationSeconds?: number | null, keyName?: string | null, jku?: string | null, assertionAudience?: string | null, apiKeyPlacement?: string | null, email?: string | null, 
+logoutUrl?: string | null, clientId?: string | null, clientAuth?: string | null, scopes?: string | null, audience?: string | null, resource?: string | null, redirectPort?: number | null, redirectHost?: RedirectHost | null, authorizeParams?: { [key in string]: string }, grantType?: string | null, grantTypeName?: string | null, clientIdName?: string | null, clientSecretName?: string | null, refreshTokenName?: string | null, accessTokenName?: string | null, expiresFieldName?: string | null, refreshGrantType?: string | null, contentType?: string | null, noBasic?: boolean | null, basicNoForm?: boolean | null, customFieldName?: string | null, customFieldValue?: string | null, defaultExpirationSeconds?: number | null, keyName?: string | null, jku?: string | null, assertionAudience?: string | null, apiKeyPlacement?: string | null, 
+/**
+ * The stored key's scopes, space-separated (recorded, not enforced).
+ */
+apiKeyScopes?: string | null, 
+/**
+ * When the stored key was generated or stored here (RFC 3339).
+ */
+apiKeyCreated?: string | null, 
+/**
+ * When the stored key expires (RFC 3339).
+ */
+apiKeyExpires?: string | null, 
+/**
+ * The first 8 hex of the stored key's SHA-256.
+ */
+apiKeyFingerprint?: string | null, email?: string | null, 
 /**
  * The API's base URL: "Try a request" starts from it, and its site may receive the credential.
  */

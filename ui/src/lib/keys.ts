@@ -11,6 +11,7 @@ export const ALGORITHMS: Record<KeyAlg, string> = {
   PS384: "RSA-PSS, SHA-384 (PS384)",
   PS256: "RSA-PSS, SHA-256 (PS256)",
   PS512: "RSA-PSS, SHA-512 (PS512)",
+  EdDSA: "Ed25519 (EdDSA)",
 };
 
 export const RSA_BITS = [2048, 3072, 4096] as const;

@@ -33,9 +33,11 @@ pub async fn run(command: Command) -> Result {
             let key = read_stdin_secret("--stdin")?;
             let view = kw.set_api_key(&name, key, placement.as_deref(), base_url.as_deref())?;
             let placement = view.settings.api_key_placement.as_deref().unwrap_or("bearer");
-            eprintln!("Stored the API key of {name} in the keychain (placement {placement}).");
+            let fp = view.settings.api_key_fingerprint.as_deref().unwrap_or("?");
+            eprintln!("Stored the API key of {name} in the keychain (fingerprint {fp}, placement {placement}).");
             Ok(())
         }
+        Command::Apikey(cmd) => keys::apikey(&kw, cmd),
         Command::Secret(SecretCmd::Reveal { name, field }) => {
             println!("{}", kw.reveal(&name, &field)?.expose());
             Ok(())

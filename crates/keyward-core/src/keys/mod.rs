@@ -1,6 +1,9 @@
-//! Key pairs for private_key_jwt: generate or import, private key in the keychain, public JWK (kid =
-//! RFC 7638 thumbprint unless named), algorithm and creation time in the config; JWKS and PEM out.
+//! Key pairs for private_key_jwt: generate or import (RSA, P-256, P-384, Ed25519), private key in the
+//! keychain, public JWK (kid = RFC 7638 thumbprint unless named), algorithm and creation time in the
+//! config; JWKS, PEM and self-signed certificates out. Generated API keys are in [`api_key`].
 
+pub mod api_key;
+pub mod cert;
 pub mod material;
 
 use serde::{Deserialize, Serialize};
@@ -51,6 +54,24 @@ impl KeyError {
     }
 }
 
+/// A self-signed certificate for a key pair, as `key_cert` made it.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CertView {
+    /// The key pair's name.
+    pub name: String,
+    /// Subject and issuer, RFC 4514 (`CN=keyward-client,O=Example`).
+    pub subject: String,
+    /// Serial number, hex.
+    pub serial: String,
+    /// Validity, RFC 3339.
+    pub not_before: String,
+    pub not_after: String,
+    /// The certificate, PEM (public: no secret in it).
+    pub pem: String,
+}
+
 /// What `key export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -75,6 +96,7 @@ impl Keyward {
             return Err(KeyError::Unreadable("larger than 64 KiB".into()).into());
         }
         let key = material::import(pem)?;
+        material::check_size(&key)?;
         let alg = material::alg_for(&key, alg)?;
         self.store_key(name, key, alg, kid, "imported")
     }
@@ -108,6 +130,34 @@ impl Keyward {
             Some(format!("{how} {} key, kid {}", alg.as_str(), info.kid)),
         );
         Ok(KeyView { name: name.to_string(), info })
+    }
+
+    /// A self-signed X.509 certificate for the key pair `name` (subject such as
+    /// `CN=keyward-client,O=Example`, valid `days` days from now), for IdPs and mTLS. Not kept: the key
+    /// pair can always make another.
+    pub fn key_cert(&self, name: &str, subject: &str, days: u32) -> Result<CertView> {
+        let rdns = cert::parse_subject(subject)?;
+        let (view, key) = self.private_key(name)?;
+        let issued = cert::self_signed(&key, view.info.alg, &rdns, days, self.clock.now())?;
+        let subject = cert::subject_text(&rdns);
+        let out = CertView {
+            name: name.to_string(),
+            subject: subject.clone(),
+            serial: issued.serial,
+            not_before: rfc3339(issued.not_before),
+            not_after: rfc3339(issued.not_after),
+            pem: issued.pem,
+        };
+        self.record(
+            AuditAction::KeyCreated,
+            name,
+            Outcome::Ok,
+            Some(format!(
+                "self-signed certificate for {subject}, serial {}, valid until {}",
+                out.serial, out.not_after
+            )),
+        );
+        Ok(out)
     }
 
     pub fn keys(&self) -> Result<Vec<KeyView>> {

@@ -212,6 +212,18 @@ pub struct Profile {
     // api-key
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key_placement: Option<String>,
+    /// The stored key's scopes, space-separated (recorded, not enforced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_scopes: Option<String>,
+    /// When the stored key was generated or stored here (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_created: Option<String>,
+    /// When the stored key expires (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_expires: Option<String>,
+    /// The first 8 hex of the stored key's SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key_fingerprint: Option<String>,
     // jwt-login, session
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
