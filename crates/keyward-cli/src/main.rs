@@ -456,14 +456,17 @@ pub struct FieldArgs {
 }
 
 fn main() -> ExitCode {
-    // `keyward … | head` closes the pipe early: end quietly, as other command-line tools do, instead of
-    // panicking on the write (Rust ignores SIGPIPE by default). Children (`keyward exec`) inherit the
-    // default disposition they expect.
-    #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to the default before any thread is started.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    // `keyward … | head` closes the pipe early: end quietly with the shell's 141, as other command-line
+    // tools do, instead of a panic on the next print. (SIGPIPE itself stays ignored, as Rust sets it: a
+    // deploy hook or a D-Bus peer that closes its end must give Keyward an error to handle, not kill it.)
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or_default();
+        if text.starts_with("failed printing to stdout") && text.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info)
+    }));
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -506,3 +506,30 @@ fn a_key_pair_rotation_publishes_before_signing_and_retires_the_old_kid() {
     let keys = kw.run(&["key", "list", "--json"]).ok().stdout;
     assert!(!keys.contains("\"k1\""), "the old key pair is forgotten: {keys}");
 }
+
+#[test]
+fn abort_undoes_the_targets_in_reverse_order() {
+    let s = setup();
+    let log = s.kw.home.path().join("order.log");
+    let hook = |n: &str| format!("cmd:echo \"$KEYWARD_ROTATION_STEP {n}\" >> {}", log.display());
+    let (a, b) = (hook("server"), hook("app"));
+    s.kw.run(&["rotate", "start", "billing", "--target", &a, "--target", &b, "--verify-url", &s.rig.whoami(), "--yes"])
+        .ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    s.kw.run(&["rotate", "abort", "billing", "--yes"]).ok();
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "deploy server\ndeploy app\nabort app\nabort server\n");
+    // The core refuses a file target without {key}, whoever asks (not only the CLI's parser).
+    s.kw.run(&[
+        "rotate",
+        "start",
+        "billing",
+        "--target",
+        "file:/tmp/x",
+        "--line",
+        "no placeholder",
+        "--verify-url",
+        &s.rig.whoami(),
+        "--yes",
+    ])
+    .fails(2, "{key}");
+}

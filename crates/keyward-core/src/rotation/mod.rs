@@ -484,6 +484,14 @@ impl crate::Keyward {
         }
         let kind = kind_of(&profile)?;
         for t in &plan.targets {
+            if let Target::File { line, .. } = t {
+                if !line.contains("{key}") {
+                    return Err(RotationError::BadPlan(
+                        "a file target's line template must hold {key}, where the credential goes".into(),
+                    )
+                    .into());
+                }
+            }
             match (t, kind) {
                 (Target::Jwks { .. }, RotationKind::KeyPair) | (Target::Cmd { .. }, _) => {}
                 (Target::File { .. }, RotationKind::ApiKey | RotationKind::ClientSecret) => {}
@@ -667,7 +675,13 @@ impl crate::Keyward {
             old_fingerprint: &r.old_fingerprint,
         };
         let mut said = Vec::new();
-        for t in &r.targets {
+        // An abort undoes the deploy in reverse order: the readers listed after a server (an app's .env
+        // after the API's keys file) go back to the old credential before the server stops taking the new.
+        let order: Vec<&Target> = match change {
+            Change::Abort => r.targets.iter().rev().collect(),
+            _ => r.targets.iter().collect(),
+        };
+        for t in order {
             match targets::apply(t, change, &m) {
                 Ok(s) => said.push(s),
                 Err(reason) => return Err((t.describe(), reason)),
