@@ -433,7 +433,7 @@ pub(super) async fn inspect(cx: &Context, token: &str, opts: &InspectOptions) ->
     claim_checks(&claims, opts, &mut checks);
     let failed = checks.iter().find(|c| c.status == CheckStatus::Fail);
     let (verdict, summary) = match (failed, verified) {
-        (Some(c), _) => (Verdict::Invalid, format!("Invalid: {}: {}", c.name, c.reason)),
+        (Some(c), _) => (Verdict::Invalid, format!("Invalid: {} ({} check)", c.reason, c.name)),
         (None, true) => (Verdict::Valid, "Valid: the signature verified and every check passed".to_string()),
         (None, false) => {
             (Verdict::Unverified, "Not verified: the signature was not checked, so nothing in it is proven".to_string())
