@@ -349,6 +349,14 @@ pub enum RotateCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Credentials older than their rotation period (seed 000: every 90 days)
+    Due {
+        #[arg(long)]
+        json: bool,
+        /// The rotation period in days
+        #[arg(long, default_value_t = 90)]
+        days: u64,
+    },
     /// Undo the rotation: the new credential removed everywhere, the old one in use
     Abort {
         name: String,

@@ -533,3 +533,35 @@ fn abort_undoes_the_targets_in_reverse_order() {
     ])
     .fails(2, "{key}");
 }
+
+#[test]
+fn rotate_due_counts_from_the_key_or_the_last_rotation() {
+    let s = setup();
+    let due = s.kw.run(&["rotate", "due", "--json"]).ok().json();
+    let billing = due.as_array().unwrap().iter().find(|d| d["profile"] == "billing").unwrap().clone();
+    assert_eq!((billing["due"].as_bool(), billing["ageDays"].as_i64()), (Some(false), Some(0)), "{due}");
+    // A period of 0 days: everything with a known age is due.
+    let run = s.kw.run(&["rotate", "due", "--days", "0"]).ok();
+    assert!(run.stdout.contains("DUE ") && run.stdout.contains("billing"), "{}", run.stdout);
+    // A client secret Keyward never rotated has no known age: said, not guessed.
+    s.kw.run_stdin(
+        &[
+            "profile",
+            "add",
+            "svc",
+            "--strategy",
+            "client-credentials",
+            "--url",
+            &s.rig.token_endpoint,
+            "--client-id",
+            "cc-basic",
+            "--client-secret-stdin",
+        ],
+        "cc-basic-secret",
+    )
+    .ok();
+    let due = s.kw.run(&["rotate", "due", "--json", "--days", "0"]).ok().json();
+    let svc = due.as_array().unwrap().iter().find(|d| d["profile"] == "svc").unwrap().clone();
+    assert_eq!(svc["due"], false);
+    assert!(svc["reason"].as_str().unwrap().contains("age unknown"), "{svc}");
+}

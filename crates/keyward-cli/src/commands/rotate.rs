@@ -76,6 +76,19 @@ pub async fn run(kw: &Keyward, cmd: RotateCmd) -> Result {
             print_next(&name, &status);
             Ok(())
         }
+        RotateCmd::Due { json, days } => {
+            let all = kw.rotations_due(days)?;
+            if json {
+                print_json(&all);
+            } else if all.is_empty() {
+                eprintln!("No profile holds a credential Keyward can rotate.");
+            } else {
+                for d in &all {
+                    println!("{}  {:<20} {}", if d.due { "DUE " } else { "    " }, d.profile, d.reason);
+                }
+            }
+            Ok(())
+        }
         RotateCmd::Abort { name, yes } => {
             for line in kw.rotation_abort_plan(&name)? {
                 eprintln!("{line}");

@@ -267,7 +267,12 @@ fn plan(name: &str, g: &BTreeMap<&'static str, String>, now: i64, notes: &mut Ve
                 return Err(ConfigError::bad_field("apiKeyPlacement", "bearer, header:NAME or query:NAME").into());
             }
             profile.set("apiKeyPlacement", placement)?;
-            secrets.push((SecretField::ApiKey, Secret::new(key)));
+            // As a stored key: its fingerprint, and when it was stored here.
+            let key = Secret::new(key);
+            for (field, value) in crate::keys::api_key::fields_for(&key, now, &[], None) {
+                profile.set(&field, &value)?;
+            }
+            secrets.push((SecretField::ApiKey, key));
         }
     }
     profile.validate()?;

@@ -311,6 +311,23 @@ impl RotationError {
     }
 }
 
+/// A credential's age against its rotation period: `keyward rotate due`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DueCredential {
+    pub profile: String,
+    pub kind: RotationKind,
+    /// Since when the credential is in use (its creation, or the end of its last rotation), RFC 3339.
+    #[ts(optional)]
+    pub since: Option<String>,
+    #[ts(optional, type = "number")]
+    pub age_days: Option<i64>,
+    /// Older than the period: rotate it.
+    pub due: bool,
+    pub reason: String,
+}
+
 /// The kind of rotation a profile's strategy allows.
 fn kind_of(p: &Profile) -> Result<RotationKind> {
     Ok(match p.strategy {
@@ -330,17 +347,10 @@ fn field_of(kind: RotationKind) -> Option<SecretField> {
     }
 }
 
-/// A new API key: 256 bits from the OS CSPRNG, base64url, after an optional prefix.
+/// A new API key: 256 bits from the OS CSPRNG, base64url, after an optional prefix (`keyward apikey
+/// new`'s generator).
 pub fn generate_api_key(prefix: Option<&str>) -> Result<Secret> {
-    use base64::Engine;
-    use rand::TryRngCore;
-    let prefix = prefix.unwrap_or("");
-    if prefix.len() > 32 || !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        return Err(ConfigError::bad_field("prefix", "at most 32 letters, digits, _ or -").into());
-    }
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(|e| ConfigError::bad_field("random", &e.to_string()))?;
-    Ok(Secret::new(format!("{prefix}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))))
+    crate::keys::api_key::generate(prefix)
 }
 
 /// "90d", "12h", "30m", "45s" → seconds.
@@ -809,6 +819,26 @@ impl crate::Keyward {
                 }
                 self.set_secret(&store_id, &name, f, new)?;
                 self.delete_secret(&store_id, &name, SecretField::RotationNext)?;
+                if r.kind == RotationKind::ApiKey {
+                    // The profile's key metadata follows the key: its fingerprint, and when it was made.
+                    let now = self.clock.now();
+                    let scopes: Vec<String> = self
+                        .profile(&name)?
+                        .api_key_scopes
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(String::from)
+                        .collect();
+                    let fields = crate::keys::api_key::fields_for(new, now, &scopes, None);
+                    self.config.update(|c| {
+                        if let Some(p) = c.profiles.get_mut(&name) {
+                            for (field, value) in &fields {
+                                p.set(field, value)?;
+                            }
+                        }
+                        Ok(())
+                    })?;
+                }
                 // Tokens obtained with the old secret are still good, but the next one must prove the new.
                 if r.kind == RotationKind::ClientSecret {
                     self.delete_secret(&store_id, &name, SecretField::AccessToken)?;
@@ -1006,6 +1036,55 @@ impl crate::Keyward {
             },
         )?;
         Ok(self.rotation_view(r))
+    }
+
+    /// Every rotatable credential's age against `period_days` (seed 000: 90 days), due ones first.
+    pub fn rotations_due(&self, period_days: u64) -> Result<Vec<DueCredential>> {
+        let config = self.config.load()?;
+        let now = self.clock.now();
+        let parse = |t: &str| {
+            time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                .ok()
+                .map(|t| t.unix_timestamp())
+        };
+        let mut out = Vec::new();
+        for (name, p) in &config.profiles {
+            let Ok(kind) = kind_of(p) else { continue };
+            let rotated =
+                config.rotations.get(name).filter(|r| r.state == RotationState::Retired).and_then(|r| r.finished_at);
+            let made = match kind {
+                RotationKind::ApiKey => crate::keys::api_key::created_at(p),
+                RotationKind::KeyPair => {
+                    p.key_name.as_deref().and_then(|k| config.keys.get(k)).and_then(|k| parse(&k.created_at))
+                }
+                RotationKind::ClientSecret => None,
+            };
+            let since = rotated.into_iter().chain(made).max();
+            let in_progress = config.rotations.get(name).is_some_and(|r| r.state.in_progress());
+            let (due, age, reason) = match since {
+                Some(at) => {
+                    let days = (now - at) / 86_400;
+                    let due = days >= period_days as i64 && !in_progress;
+                    let reason = match (due, in_progress) {
+                        (_, true) => "a rotation is under way".to_string(),
+                        (true, _) => format!("{days} days old, past the {period_days}-day rotation period"),
+                        (false, _) => format!("{days} days old; due in {} days", period_days as i64 - days),
+                    };
+                    (due, Some(days), reason)
+                }
+                None => (false, None, "age unknown: Keyward counts from its first rotation here".to_string()),
+            };
+            out.push(DueCredential {
+                profile: name.clone(),
+                kind,
+                since: since.map(rfc3339),
+                age_days: age,
+                due,
+                reason,
+            });
+        }
+        out.sort_by_key(|d| (!d.due, std::cmp::Reverse(d.age_days)));
+        Ok(out)
     }
 
     /// Remove a key pair: its public part from the config, its private key from the keychain.
