@@ -419,7 +419,8 @@ describe('seed 002 login endpoints', () => {
   test('login, whoami, refresh rotation, reuse refused', async () => {
     const login = await postJson(info.login_endpoint, alice);
     assert.equal(login.status, 200, JSON.stringify(login.body));
-    assert.deepEqual(Object.keys(login.body).sort(), ['access_token', 'expires_in', 'refresh_token', 'token_type']);
+    assert.deepEqual(Object.keys(login.body).sort(), ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type']);
+    assert.equal(login.body.refresh_expires_in, 30 * 24 * 3600, "seed 000's 30-day sliding refresh token");
     assert.equal(login.body.token_type, 'Bearer');
     assert.equal(login.body.expires_in, 120);
     const { payload } = decodeJwt(login.body.access_token);
