@@ -14,7 +14,7 @@ APT_PACKAGES=(
   # the real keychain for tests, and a look into it
   dbus dbus-x11 gnome-keyring libsecret-tools
   # a display, the WebDriver for the real window, screenshots
-  xvfb xauth webkit2gtk-driver imagemagick
+  xvfb xauth webkit2gtk-driver imagemagick x11-utils
   # the browser: xdg-open for users, Chromium for the test stand-in
   xdg-utils chromium
   # GNU time: the hostile-server tests measure peak memory
