@@ -25,6 +25,7 @@ pub mod oauth;
 pub mod profile;
 pub mod remedy;
 pub mod rotation;
+pub mod schedule;
 pub mod scrub;
 pub mod secret;
 pub mod strategies;
