@@ -9,6 +9,10 @@ use keyward_core::{Keyward, ProfileView, Secret};
 use super::{print_json, read_input, read_stdin_secret, Result};
 use crate::{FieldArgs, ProfileCmd};
 
+/// The rotation period `profile list` marks credentials against (seed 000: every 90 days; `keyward rotate
+/// due --days N` asks about another).
+const ROTATION_PERIOD_DAYS: u64 = 90;
+
 type FieldSets = Vec<(String, String)>;
 type Secrets = Vec<(SecretField, Secret)>;
 
@@ -68,6 +72,13 @@ pub fn run(kw: &Keyward, cmd: ProfileCmd) -> Result {
                     "No profiles yet. Add one: keyward profile add NAME --strategy pkce --issuer URL --client-id ID"
                 );
             } else {
+                // Issue 8's reminder: a credential older than its rotation period is marked in the list.
+                let due: std::collections::BTreeMap<String, i64> = kw
+                    .rotations_due(ROTATION_PERIOD_DAYS)?
+                    .into_iter()
+                    .filter(|d| d.due)
+                    .map(|d| (d.profile, d.age_days.unwrap_or_default()))
+                    .collect();
                 for p in all {
                     let state = match &p.token {
                         Some(t) => {
@@ -75,6 +86,10 @@ pub fn run(kw: &Keyward, cmd: ProfileCmd) -> Result {
                         }
                         None if p.has_refresh_token => "signed in".into(),
                         None => "not signed in".into(),
+                    };
+                    let state = match due.get(&p.name) {
+                        Some(days) => format!("{state}  ROTATE DUE ({days} days old: keyward rotate start {})", p.name),
+                        None => state,
                     };
                     println!("{:<24} {:<10} {}", p.name, p.settings.strategy.id(), state);
                 }
