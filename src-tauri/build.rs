@@ -41,6 +41,13 @@ const COMMANDS: &[&str] = &[
     "rotation_abort",
     "rotation_abort_plan",
     "rotation_pick_file",
+    "rotations_due",
+    "watch_credentials",
+    "key_cert",
+    "copy_cert",
+    "save_cert",
+    "api_key_new",
+    "copy_api_key",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 
 mod clipboard;
 mod commands;
+mod refresh;
 
 use std::sync::Arc;
 
@@ -42,6 +43,13 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(Arc::new(Keyward::open_default()))
         .manage(Arc::new(login::Logins::default()))
+        .manage(Arc::new(refresh::Watchers::default()))
+        // Signed-in profiles are kept fresh in the background while the window runs (issue 9).
+        .setup(|app| {
+            let kw = Arc::clone(&app.state::<Arc<Keyward>>());
+            refresh::start(kw, Arc::clone(&app.state::<Arc<refresh::Watchers>>()));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             profiles::list_profiles,
             profiles::show_profile,
@@ -53,6 +61,8 @@ pub fn run() {
             profiles::test_profile,
             profiles::discover,
             profiles::audit_events,
+            profiles::rotations_due,
+            profiles::watch_credentials,
             login::login,
             login::cancel_login,
             login::copy_login_url,
@@ -71,6 +81,11 @@ pub fn run() {
             keys::jwks,
             keys::copy_jwks,
             keys::save_jwks,
+            keys::key_cert,
+            keys::copy_cert,
+            keys::save_cert,
+            keys::api_key_new,
+            keys::copy_api_key,
             export::export_profiles,
             export::import_postman_file,
             inspect::inspect_token,

@@ -1,10 +1,12 @@
 //! Key pairs for private_key_jwt: list, generate, import (pasted PEM or a file picked in a native dialog),
-//! and the public JWKS to show, copy or save. Private keys never reach the window.
+//! the public JWKS to show, copy or save, and a self-signed certificate to show, copy or save. Private keys
+//! never reach the window. API keys Keyward generates: made here, shown once, copied from Rust.
 
 use std::io::Read;
 use std::sync::Arc;
 
-use keyward_core::keys::{KeyAlg, KeyView};
+use keyward_core::keys::api_key::{ApiKeyView, NewApiKey};
+use keyward_core::keys::{CertView, KeyAlg, KeyView};
 use keyward_core::{AppError, Keyward};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -97,6 +99,52 @@ pub async fn save_jwks(names: Vec<String>, app: AppHandle, keyward: Core<'_>) ->
         Ok(Some(path))
     })
     .await
+}
+
+/// A self-signed certificate for key pair `name` (subject such as `CN=client,O=Example`, valid `days`).
+#[tauri::command]
+pub async fn key_cert(name: String, subject: String, days: u32, keyward: Core<'_>) -> Result<CertView, AppError> {
+    let kw = Arc::clone(&keyward);
+    blocking(move || kw.key_cert(&name, &subject, days)).await
+}
+
+/// Copy a certificate's PEM (public, so it stays on the clipboard).
+#[tauri::command]
+pub fn copy_cert(pem: String, app: AppHandle) -> Result<(), AppError> {
+    crate::clipboard::copy_text(&app, pem)
+}
+
+/// Save a certificate's PEM to a file the user picks; the path, or None when they close the dialog.
+#[tauri::command]
+pub async fn save_cert(name: String, pem: String, app: AppHandle) -> Result<Option<String>, AppError> {
+    blocking(move || {
+        let picker = app.dialog().file().set_title("Save the certificate").set_file_name(format!("{name}.crt.pem"));
+        let Some(path) = picker.blocking_save_file() else { return Ok(None) };
+        let path = path.to_string();
+        std::fs::write(&path, &pem).map_err(|e| io_error("write", &path, e))?;
+        Ok(Some(path))
+    })
+    .await
+}
+
+/// A new API key for profile `name` and what describes it.
+///
+/// The key itself crosses into the webview here, this once: the user asked for a new key and must see it
+/// to hand it to the API's owner (issue 8: "printed once; the window: a reveal-once dialog"). Nothing
+/// keeps it in the window after the dialog closes; afterwards only the view (fingerprint, scopes, created,
+/// expiry) is shown, and Copy goes through Rust (`copy_api_key`).
+#[tauri::command]
+pub async fn api_key_new(name: String, opts: NewApiKey, keyward: Core<'_>) -> Result<(String, ApiKeyView), AppError> {
+    let kw = Arc::clone(&keyward);
+    blocking(move || kw.new_api_key(&name, &opts).map(|(key, view)| (key.expose().to_string(), view))).await
+}
+
+/// Copy profile `name`'s API key from the keychain (audited as a reveal), cleared after 60 s.
+#[tauri::command]
+pub async fn copy_api_key(name: String, app: AppHandle, keyward: Core<'_>) -> Result<(), AppError> {
+    let kw = Arc::clone(&keyward);
+    let key = blocking(move || kw.reveal(&name, "apiKey")).await?;
+    crate::clipboard::copy_secret(&app, key)
 }
 
 fn pretty(jwks: &serde_json::Value) -> String {

@@ -1,5 +1,6 @@
 //! Profiles: list, show, add and edit from the form (validated as the user types), remove, the strategies
-//! the form is built from, discovery for "Add from issuer", and the audit log.
+//! the form is built from, discovery for "Add from issuer", the audit log, which credentials are due for
+//! rotation, and the background refresh's news.
 
 use std::sync::Arc;
 
@@ -7,7 +8,10 @@ use keyward_core::audit::AuditEvent;
 use keyward_core::form::{DiscoveryView, FieldProblem, ProfileForm};
 use keyward_core::oauth::tokens::TokenMeta;
 use keyward_core::profile::StrategyInfo;
+use keyward_core::rotation::DueCredential;
+use keyward_core::schedule::RefreshEvent;
 use keyward_core::{AppError, Keyward, ProfileView};
+use tauri::ipc::Channel;
 use tauri::State;
 
 use super::blocking;
@@ -78,4 +82,20 @@ pub async fn discover(issuer: String, keyward: Core<'_>) -> Result<DiscoveryView
 pub async fn audit_events(keyward: Core<'_>) -> Result<Vec<AuditEvent>, AppError> {
     let kw = Arc::clone(&keyward);
     blocking(move || kw.audit_events()).await
+}
+
+/// The rotation period the window marks credentials against (seed 000: every 90 days).
+const ROTATION_PERIOD_DAYS: u64 = 90;
+
+/// Every rotatable credential's age against the rotation period, due ones first ("Rotation due" badges).
+#[tauri::command]
+pub async fn rotations_due(keyward: Core<'_>) -> Result<Vec<DueCredential>, AppError> {
+    let kw = Arc::clone(&keyward);
+    blocking(move || kw.rotations_due(ROTATION_PERIOD_DAYS)).await
+}
+
+/// Hear the background refresh (refreshing, fresh, failed with its remedy) on `on_event` from now on.
+#[tauri::command]
+pub fn watch_credentials(on_event: Channel<RefreshEvent>, watchers: State<'_, Arc<crate::refresh::Watchers>>) {
+    watchers.add(on_event);
 }

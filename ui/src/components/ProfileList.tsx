@@ -1,12 +1,17 @@
 // The list of profiles: one focusable row each (arrow keys, Home and End move between them; Enter or a click
-// opens it), showing the name, strategy, provider, credential status and token expiry. Every value is text.
-import { forwardRef, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
+// opens it), showing the name, strategy, provider, credential status and token expiry, a "Rotation due"
+// badge past the rotation period, and the background refresh's news as it happens (refreshing, a new
+// expiry, a failure) without a reload. Every value is text.
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from "react";
 
 import type { ProfileView } from "../bindings/ProfileView";
 import { nextIndex } from "../lib/keyboard";
+import { usePlatform } from "../lib/platform-context";
 import { detailsOf, expiryText, scopesOf, tokenOf } from "../lib/profiles";
 import { href } from "../lib/routes";
 import { isoTime } from "../lib/time";
+import { useLoad } from "../lib/use-async";
+import { useRefreshEvents } from "../lib/use-refresh-events";
 import { StatusPill } from "./StatusPill";
 
 export interface ProfileListHandle {
@@ -24,7 +29,25 @@ export const ProfileList = forwardRef<
     strategyShort: (id: string) => string;
     onOpen: (name: string) => void;
   }
->(function ProfileList({ profiles, nowSecs, label, strategyShort, onOpen }, ref) {
+>(function ProfileList({ profiles: given, nowSecs, label, strategyShort, onOpen }, ref) {
+  const platform = usePlatform();
+  // Parents may hand a new array on every render (a ticking clock): act only when what it holds changes.
+  const loaded = given.map((p) => `${p.name}@${p.token?.issuedAt ?? ""}@${p.status}`).join("\n");
+  const due = useLoad(() => platform.rotationsDue(), [platform, loaded]);
+  const dueNames = new Set(due.state.status === "ready" ? due.state.value.filter((d) => d.due).map((d) => d.profile) : []);
+  /** What the background refresh said since the list was loaded, by profile. */
+  const [live, setLive] = useState<Map<string, Live>>(new Map());
+  useEffect(() => setLive(new Map()), [loaded]);
+  useRefreshEvents((event) => {
+    setLive((m) => {
+      const next = new Map(m);
+      if (event.kind === "refreshFailed") next.set(event.name, { state: "failed" });
+      else if (event.state === "refreshing") next.set(event.name, { state: "refreshing", profile: m.get(event.name)?.profile });
+      else next.set(event.name, { state: "fresh", profile: event.profile });
+      return next;
+    });
+  });
+  const profiles = given.map((p) => live.get(p.name)?.profile ?? p);
   const rows = useRef<(HTMLLIElement | null)[]>([]);
   const [active, setActive] = useState(0);
   const activeIndex = Math.min(active, Math.max(profiles.length - 1, 0));
@@ -63,23 +86,37 @@ export const ProfileList = forwardRef<
           onFocus={() => setActive(i)}
           onClick={() => onOpen(p.name)}
         >
-          <ProfileRow profile={p} nowSecs={nowSecs} idPrefix={`profile-${i}`} short={strategyShort(p.strategy)} />
+          <ProfileRow
+            profile={p}
+            nowSecs={nowSecs}
+            idPrefix={`profile-${i}`}
+            short={strategyShort(p.strategy)}
+            rotationDue={dueNames.has(p.name)}
+            live={live.get(p.name)?.state}
+          />
         </li>
       ))}
     </ul>
   );
 });
 
+/** The background refresh's last word on a profile, and the profile as it is since. */
+type Live = { state: "refreshing" | "fresh" | "failed"; profile?: ProfileView };
+
 function ProfileRow({
   profile: p,
   nowSecs,
   idPrefix,
   short,
+  rotationDue,
+  live,
 }: {
   profile: ProfileView;
   nowSecs: number;
   idPrefix: string;
   short: string;
+  rotationDue: boolean;
+  live?: Live["state"];
 }) {
   const details = detailsOf(p);
   const scopes = scopesOf(p);
@@ -93,6 +130,7 @@ function ProfileRow({
             {p.name}
           </a>
           <span className="badge">{short}</span>
+          {rotationDue && <span className="badge badge-warn">Rotation due</span>}
         </div>
         <div className="profile-meta" id={`${idPrefix}-details`}>
           {details.map((d, i) => (
@@ -123,6 +161,8 @@ function ProfileRow({
       </div>
       <div className="status" id={`${idPrefix}-status`}>
         <StatusPill profile={p} />
+        {live === "refreshing" && <span className="status-detail">Refreshing…</span>}
+        {live === "failed" && <span className="status-detail status-failed">Refresh failed</span>}
         {expiry && (
           <span className="status-detail">
             {expiresAt !== null ? (

@@ -1,8 +1,11 @@
 // Keys: the key pairs that sign private_key_jwt assertions. Generate or import one, pick which go in the
-// public JWKS, then copy it or save it to upload to your provider or host at your jku URL.
+// public JWKS, then copy it or save it to upload to your provider or host at your jku URL; make a
+// self-signed certificate for a key pair; generate an API key (shown once).
 import { useEffect, useMemo, useState } from "react";
 
 import type { KeyView } from "../bindings/KeyView";
+import { ApiKeyForm } from "../components/ApiKeyForm";
+import { CertForm } from "../components/CertForm";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorState } from "../components/ErrorState";
 import { KeyForms } from "../components/KeyForms";
@@ -100,6 +103,8 @@ export function KeysPage() {
           </section>
         )}
 
+        {keys.length > 0 && <CertForm keys={keys} />}
+
         <KeyForms
           onCreated={(key) => {
             setCreated(key);
@@ -107,6 +112,8 @@ export function KeysPage() {
             reload();
           }}
         />
+
+        <ApiKeyForm />
       </div>
     </>
   );

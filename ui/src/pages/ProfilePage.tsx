@@ -14,6 +14,7 @@ import { CredentialPanel } from "../components/CredentialPanel";
 import { DryRunCard } from "../components/DryRunCard";
 import { ExportDialog, ExportSavedNotice } from "../components/ExportDialog";
 import { ErrorState } from "../components/ErrorState";
+import { RefreshFailedNotice, RotationDueNotice } from "../components/LiveNotices";
 import { ErrorNotice, SuccessNotice, type Fixes } from "../components/Notice";
 import { RotationBanner, RotationWizard, rotationKindOf } from "../components/RotationWizard";
 import { SpSettings } from "../components/SamlCard";
@@ -28,6 +29,7 @@ import { kindOf } from "../lib/profiles";
 import { href, navigate } from "../lib/routes";
 import { useStrategies } from "../lib/strategies";
 import { useLoad } from "../lib/use-async";
+import { useRefreshEvents } from "../lib/use-refresh-events";
 import { toAppError } from "../platform/platform";
 
 export function ProfilePage({ name }: { name: string }) {
@@ -62,6 +64,18 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
   const [exporting, setExporting] = useState(false);
   const [saved, setSaved] = useState<SavedExport | null>(null);
   const [rotating, setRotating] = useState(false);
+  // The background refresh: a new token reloads the page; a failure shows its remedy until the next news.
+  const [refreshFailed, setRefreshFailed] = useState<AppError | null>(null);
+  useRefreshEvents((event) => {
+    if (event.name !== profile.name) return;
+    if (event.kind === "refreshFailed") setRefreshFailed(event.error);
+    else if (event.state === "fresh") {
+      setRefreshFailed(null);
+      onChanged();
+    }
+  });
+  const due = useLoad(() => platform.rotationsDue(), [platform, profile]);
+  const dueNow = due.state.status === "ready" ? due.state.value.find((d) => d.profile === profile.name && d.due) : undefined;
 
   /** "Add SCOPE and log in": the scope joins the profile's scopes, then a new sign-in asks for it. */
   async function addScope(scope: string) {
@@ -166,6 +180,8 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
         </div>
       </header>
       {actionError && <ErrorNotice error={actionError} />}
+      {refreshFailed && <RefreshFailedNotice error={refreshFailed} fixes={{ ...fixes, onLogin: () => setLoginRequest((n) => n + 1) }} />}
+      {dueNow && !rotating && <RotationDueNotice due={dueNow} onRotate={() => setRotating(true)} />}
       {saved && <ExportSavedNotice saved={saved} onDismiss={() => setSaved(null)} />}
       {exporting && (
         <ExportDialog

@@ -6,11 +6,13 @@
 // call made.
 import type { AppError } from "../bindings/AppError";
 import type { AuditEvent } from "../bindings/AuditEvent";
+import type { DueCredential } from "../bindings/DueCredential";
 import type { FieldProblem } from "../bindings/FieldProblem";
 import type { KeyView } from "../bindings/KeyView";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { RefreshEvent } from "../bindings/RefreshEvent";
 import type { Rotation } from "../bindings/Rotation";
 import type { RotationStatus } from "../bindings/RotationStatus";
 import type { RotationStep } from "../bindings/RotationStep";
@@ -57,6 +59,11 @@ export interface FakePlatform extends Platform {
   profiles: Map<string, ProfileView>;
   /** The rotations as the fake holds them now, by profile. */
   rotations: Map<string, Rotation>;
+  /** Fire a background-refresh event at every watcher, as the Rust task does; a `fresh` event with a
+   * profile also updates the fake's copy of it. */
+  emit(event: RefreshEvent): void;
+  /** What rotationsDue answers. */
+  due: DueCredential[];
 }
 
 export interface FakeOptions {
@@ -66,7 +73,12 @@ export interface FakeOptions {
   audit?: AuditEvent[];
   /** Rotations already under way (or over), by their profile. */
   rotations?: Rotation[];
+  /** What rotationsDue answers. */
+  due?: DueCredential[];
 }
+
+/** The key the fake's apiKeyNew "generates": a canary a test can look for (and must not find later). */
+export const FAKE_NEW_API_KEY = "rk_live_FAKEcanary0000000000000000000000000000000";
 
 const notFound = (name: string): AppError => ({
   code: "notFound",
@@ -85,6 +97,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   let cancelWaiting: (() => void) | null = null;
   let approveWaiting: (() => void) | null = null;
   let loginUrl: string | null = null;
+  const watchers: ((event: RefreshEvent) => void)[] = [];
 
   const profile = (name: string): ProfileView => {
     const p = profiles.get(name);
@@ -149,6 +162,12 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     },
     async auditEvents() {
       return structuredClone(audit);
+    },
+    async rotationsDue() {
+      return structuredClone(fake.due);
+    },
+    async watchCredentials(onEvent) {
+      watchers.push(onEvent);
     },
 
     async login(name, onProgress) {
@@ -279,6 +298,64 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     async saveJwks() {
       return "/home/you/jwks.json";
     },
+    async keyCert(name, subject, days) {
+      if (!keys.has(name)) throw { code: "notFound", message: `no key named ${JSON.stringify(name)}`, remedy: null } satisfies AppError;
+      if (!/^[A-Za-z]+=/.test(subject)) {
+        throw { code: "badInput", message: `subject: ${JSON.stringify(subject)} is not a distinguished name such as CN=client,O=Example`, remedy: null } satisfies AppError;
+      }
+      record("key-created", name, `self-signed certificate for ${subject}`);
+      const from = new Date();
+      const to = new Date(from.getTime() + days * 86_400_000);
+      const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, "Z");
+      return {
+        name,
+        subject,
+        serial: "5e1f0c2a9b7d4e31",
+        notBefore: stamp(from),
+        notAfter: stamp(to),
+        pem: "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIIXh8MKpt9TjEwCgYIKoZIzj0EAwMwGTEXMBUGA1UEAwwO\na2V5d2FyZC1jbGllbnQwHhcNMjYxMjAyMDAwMDAwWhcNMjcxMjAyMDAwMDAwWjAZ\n-----END CERTIFICATE-----\n",
+      };
+    },
+    async copyCert() {},
+    async saveCert(name) {
+      return `/home/you/${name}.crt.pem`;
+    },
+    async apiKeyNew(name, opts) {
+      const before = profiles.get(name);
+      if (before && before.strategy !== "api-key") {
+        throw { code: "badInput", message: `strategy: profile "${name}" is a ${before.strategy} profile; a generated API key goes to an api-key profile: pick another name`, remedy: null } satisfies AppError;
+      }
+      if (before?.hasApiKey && !opts.replace) {
+        throw { code: "badInput", message: `apiKey: profile "${name}" already holds an API key; a new one replaces it only when asked to`, remedy: null } satisfies AppError;
+      }
+      const created = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      const expires = opts.expiresIn ? new Date(Date.now() + opts.expiresIn * 1000).toISOString().replace(/\.\d+Z$/, "Z") : null;
+      const key = `${opts.prefix ?? ""}${FAKE_NEW_API_KEY.replace(/^rk_live_/, "")}`;
+      const view = {
+        name,
+        fingerprint: "3f9a0c1e",
+        scopes: opts.scopes,
+        created,
+        expires,
+        placement: opts.placement ?? before?.apiKeyPlacement ?? "bearer",
+      };
+      profiles.set(name, {
+        ...(before ?? { hasClientSecret: false, hasRefreshToken: false, hasAccessToken: false, hasPassword: false }),
+        name,
+        strategy: "api-key",
+        apiKeyPlacement: view.placement,
+        apiKeyCreated: created,
+        apiKeyFingerprint: view.fingerprint,
+        hasApiKey: true,
+        status: "ready",
+      } as ProfileView);
+      record("key-created", name, `API key generated (256 random bits), fingerprint ${view.fingerprint}`);
+      return [key, view];
+    },
+    async copyApiKey(name) {
+      if (!profile(name).hasApiKey) throw { code: "badInput", message: `apiKey: profile ${name} has no apiKey stored`, remedy: null } satisfies AppError;
+      record("reveal", name, "apiKey revealed");
+    },
 
     async exportProfiles(request) {
       if (request.profiles.length === 0) {
@@ -351,6 +428,11 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     },
     profiles,
     rotations,
+    due: structuredClone(options.due ?? []),
+    emit(event: RefreshEvent) {
+      if (event.kind === "credentialChanged" && event.profile) profiles.set(event.name, structuredClone(event.profile));
+      for (const w of watchers) w(structuredClone(event));
+    },
   } as FakePlatform;
 
   for (const method of Object.keys(impl) as Method[]) {

@@ -1,12 +1,16 @@
 // The one door from the UI to the backend: everything above src/platform talks to this interface, the app
 // hands it the Tauri implementation (tauri.ts) and tests hand it a fake (fake.ts). Every method rejects
-// with an {@link AppError}; none of them ever returns a token (copy and "try a request" run in Rust).
+// with an {@link AppError}; none of them ever returns a token (copy and "try a request" run in Rust), and
+// only apiKeyNew returns a secret: the new key the user asked to see, once.
 import type { ApiRequest } from "../bindings/ApiRequest";
 import type { AppError } from "../bindings/AppError";
+import type { ApiKeyView } from "../bindings/ApiKeyView";
 import type { AuditEvent } from "../bindings/AuditEvent";
 import type { CallResult } from "../bindings/CallResult";
+import type { CertView } from "../bindings/CertView";
 import type { DiscoveryView } from "../bindings/DiscoveryView";
 import type { DryRun } from "../bindings/DryRun";
+import type { DueCredential } from "../bindings/DueCredential";
 import type { ExportRequest } from "../bindings/ExportRequest";
 import type { FieldProblem } from "../bindings/FieldProblem";
 import type { ImportOutcome } from "../bindings/ImportOutcome";
@@ -16,8 +20,10 @@ import type { KeyAlg } from "../bindings/KeyAlg";
 import type { KeyView } from "../bindings/KeyView";
 import type { LoginProgress } from "../bindings/LoginProgress";
 import type { LogoutOutcome } from "../bindings/LogoutOutcome";
+import type { NewApiKey } from "../bindings/NewApiKey";
 import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
+import type { RefreshEvent } from "../bindings/RefreshEvent";
 import type { RotationPlan } from "../bindings/RotationPlan";
 import type { RotationStatus } from "../bindings/RotationStatus";
 import type { SavedExport } from "../bindings/SavedExport";
@@ -44,6 +50,11 @@ export interface Platform {
   testProfile(form: ProfileForm, editing: boolean): Promise<TokenMeta>;
   discover(issuer: string): Promise<DiscoveryView>;
   auditEvents(): Promise<AuditEvent[]>;
+  /** Every rotatable credential's age against the rotation period (90 days), due ones first. */
+  rotationsDue(): Promise<DueCredential[]>;
+  /** Hear the background refresh from now on: a profile refreshing, fresh again, or failed (with its
+   * remedy). Every listener hears every event. */
+  watchCredentials(onEvent: (event: RefreshEvent) => void): Promise<void>;
 
   // Signing in and using a credential
   /** Log in through the browser; `onProgress` hears each step. */
@@ -76,6 +87,16 @@ export interface Platform {
   copyJwks(names: string[]): Promise<void>;
   /** Save to a file picked in a native dialog; its path, or null when the user closed it. */
   saveJwks(names: string[]): Promise<string | null>;
+  /** A self-signed certificate for a key pair (public). */
+  keyCert(name: string, subject: string, days: number): Promise<CertView>;
+  copyCert(pem: string): Promise<void>;
+  /** Save to a file picked in a native dialog; its path, or null when the user closed it. */
+  saveCert(name: string, pem: string): Promise<string | null>;
+  /** Generate an API key: the key itself comes back this once, to be shown once (the one exception to
+   * "never a secret"); after that only the view. */
+  apiKeyNew(name: string, opts: NewApiKey): Promise<[string, ApiKeyView]>;
+  /** Copy the profile's API key from the keychain (cleared after 60 s). */
+  copyApiKey(name: string): Promise<void>;
 
   // Export and import
   /** Make the export in the backend and save it to a file picked in a native dialog: where it went and

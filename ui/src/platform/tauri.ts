@@ -3,6 +3,7 @@
 import { Channel, invoke, isTauri } from "@tauri-apps/api/core";
 
 import type { LoginProgress } from "../bindings/LoginProgress";
+import type { RefreshEvent } from "../bindings/RefreshEvent";
 import { toAppError, type Platform } from "./platform";
 
 /** Call a command of src-tauri/src/commands/; reject with an AppError whatever went wrong. */
@@ -28,6 +29,12 @@ export const tauriPlatform: Platform = {
   testProfile: (form, editing) => call("test_profile", { form, editing }),
   discover: (issuer) => call("discover", { issuer }),
   auditEvents: () => call("audit_events"),
+  rotationsDue: () => call("rotations_due"),
+  watchCredentials: (onEvent) => {
+    const channel = new Channel<RefreshEvent>();
+    channel.onmessage = onEvent;
+    return call("watch_credentials", { onEvent: channel });
+  },
 
   login: (name, onProgress, replaceUser = false) => {
     const channel = new Channel<LoginProgress>();
@@ -52,6 +59,11 @@ export const tauriPlatform: Platform = {
   jwks: (names) => call("jwks", { names }),
   copyJwks: (names) => call("copy_jwks", { names }),
   saveJwks: (names) => call("save_jwks", { names }),
+  keyCert: (name, subject, days) => call("key_cert", { name, subject, days }),
+  copyCert: (pem) => call("copy_cert", { pem }),
+  saveCert: (name, pem) => call("save_cert", { name, pem }),
+  apiKeyNew: (name, opts) => call("api_key_new", { name, opts }),
+  copyApiKey: (name) => call("copy_api_key", { name }),
 
   exportProfiles: (request) => call("export_profiles", { request }),
   importPostmanFile: () => call("import_postman_file"),
