@@ -317,7 +317,7 @@ mod tests {
         // Seen late at NOW, planned a little after; a pass after that time finds it due, not put off.
         let refresher = Refresher::new(DEFAULT_MARGIN_SECS);
         let t = token("l", "l", NOW - 3500, NOW + 100);
-        let first = plan(&[t.clone()], DEFAULT_MARGIN_SECS)[0].at;
+        let first = plan(std::slice::from_ref(&t), DEFAULT_MARGIN_SECS)[0].at;
         let later = Expiring { first_seen: NOW, ..t };
         assert_eq!(plan(&[later], DEFAULT_MARGIN_SECS)[0].at, first, "the plan does not move with the clock");
         assert!(refresher.seen.lock().unwrap().is_empty());
