@@ -133,7 +133,9 @@ impl Default for OsKeychain {
 
 fn map_err(e: keyring::Error) -> KeychainError {
     match e {
-        keyring::Error::NoStorageAccess(inner) => {
+        // A write into a locked collection comes back as a platform failure ("Cannot create an item in a
+        // locked collection", e.g. after gnome-keyring restarted locked): the fix is unlocking, not starting.
+        keyring::Error::NoStorageAccess(inner) | keyring::Error::PlatformFailure(inner) => {
             let reason = inner.to_string();
             let lower = reason.to_ascii_lowercase();
             if ["lock", "dismiss", "prompt"].iter().any(|w| lower.contains(w)) {
@@ -142,7 +144,6 @@ fn map_err(e: keyring::Error) -> KeychainError {
                 KeychainError::Unavailable { reason }
             }
         }
-        keyring::Error::PlatformFailure(inner) => KeychainError::Unavailable { reason: inner.to_string() },
         other => KeychainError::Failed { reason: other.to_string() },
     }
 }
