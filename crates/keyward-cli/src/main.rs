@@ -189,6 +189,52 @@ pub enum Command {
     /// Show a stored secret (explicit, recorded in the audit log)
     #[command(subcommand)]
     Secret(SecretCmd),
+    /// Share profiles with a team through its OpenBao (KV v2): connect, share, list, status, disconnect
+    #[command(subcommand)]
+    Team(TeamCmd),
+}
+
+#[derive(Subcommand)]
+pub enum TeamCmd {
+    /// Connect a team: its OpenBao address, and your OpenBao token (kept in the keychain)
+    #[command(
+        after_help = "CI without a keychain: set KEYWARD_TEAM_TOKEN (and KEYWARD_TEAM_ADDR, KEYWARD_TEAM, KEYWARD_TEAM_MOUNT,\nKEYWARD_TEAM_PATH for a team without a config file); nothing is written to disk."
+    )]
+    Add {
+        team: String,
+        /// The OpenBao address, e.g. https://bao.example.net:8200
+        #[arg(long, value_name = "URL")]
+        addr: String,
+        /// The KV v2 mount
+        #[arg(long, default_value = "secret")]
+        mount: String,
+        /// The path under the mount that holds the team's profiles (default keyward/TEAM)
+        #[arg(long)]
+        path: Option<String>,
+        /// Read your OpenBao token from standard input (never from the command line)
+        #[arg(long, required = true)]
+        token_stdin: bool,
+    },
+    /// Move a profile's settings and shared secrets (client secret, API key, password) into the team;
+    /// your own tokens stay in your keychain
+    Share {
+        profile: String,
+        #[arg(long)]
+        team: String,
+    },
+    /// The teams connected here
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each team's token and shared profiles: version, who changed it and when
+    Status {
+        team: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disconnect a team: your token leaves the keychain; the team's profiles stay in its OpenBao
+    Remove { team: String },
 }
 
 #[derive(Subcommand)]

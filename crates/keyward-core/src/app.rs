@@ -50,6 +50,10 @@ pub struct ProfileView {
     #[ts(optional)]
     pub token: Option<TokenMeta>,
     pub status: CredentialStatus,
+    /// The team that shares the profile (its settings and shared secrets are in the team's OpenBao).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub team: Option<String>,
 }
 
 /// Where a profile's credential stands.
@@ -145,6 +149,7 @@ impl Keyward {
             token: None,
             settings: profile,
             status: CredentialStatus::Ready,
+            team: None,
         })
         .map(|mut v: ProfileView| {
             v.status = self.status_of(&v);
@@ -350,6 +355,7 @@ impl Keyward {
             has_password: has(SecretField::Password)?,
             token,
             status: CredentialStatus::Ready,
+            team: self.config.team_of(name),
         };
         view.status = self.status_of(&view);
         Ok(view)

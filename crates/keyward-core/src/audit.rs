@@ -45,6 +45,9 @@ pub enum AuditAction {
     /// A command was started with the profile's credential in its environment (`keyward exec`), or served
     /// one on its loopback endpoint: the credential's fingerprint, never the credential.
     Exec,
+    /// A team was connected or disconnected, or a profile shared with it (the team's OpenBao address and
+    /// the KV version, never a secret or a token).
+    Team,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

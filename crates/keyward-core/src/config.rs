@@ -177,6 +177,10 @@ pub struct Config {
     /// Each profile's rotation: under way, or the last one finished (no value in it).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rotations: BTreeMap<String, crate::rotation::Rotation>,
+    /// The teams this person connected: where each one's OpenBao KV v2 path is (no token: that is in the
+    /// keychain). Configs from before teams have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub teams: BTreeMap<String, crate::team::TeamConfig>,
 }
 
 impl Config {
@@ -188,6 +192,7 @@ impl Config {
             profiles: BTreeMap::new(),
             keys: BTreeMap::new(),
             rotations: BTreeMap::new(),
+            teams: BTreeMap::new(),
         }
     }
 
@@ -200,6 +205,16 @@ impl Config {
 #[derive(Debug, Clone)]
 pub struct ConfigStore {
     home: Home,
+    /// Profiles shared by a team (read from its OpenBao at start-up): in every loaded config, never
+    /// written to the file.
+    shared: std::sync::Arc<std::sync::RwLock<BTreeMap<String, SharedProfile>>>,
+}
+
+/// A team's profile as this process read it.
+#[derive(Debug, Clone)]
+pub struct SharedProfile {
+    pub team: String,
+    pub profile: Profile,
 }
 
 const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -207,15 +222,35 @@ const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
 impl ConfigStore {
     pub fn new(home: Home) -> Self {
-        ConfigStore { home }
+        ConfigStore { home, shared: Default::default() }
+    }
+
+    /// Show these team profiles in every config this store loads (a name the file has keeps the file's
+    /// profile); they are never written to the file.
+    pub fn set_shared(&self, profiles: BTreeMap<String, SharedProfile>) {
+        *self.shared.write().unwrap_or_else(|p| p.into_inner()) = profiles;
+    }
+
+    /// The team a profile of the loaded config comes from, if it is a team's.
+    pub fn team_of(&self, name: &str) -> Option<String> {
+        self.shared.read().unwrap_or_else(|p| p.into_inner()).get(name).map(|s| s.team.clone())
     }
 
     pub fn home(&self) -> &Home {
         &self.home
     }
 
-    /// The current config; a new one (not yet written) when there is no file.
+    /// The current config; a new one (not yet written) when there is no file. Team profiles this process
+    /// read are in it too (see [`ConfigStore::set_shared`]).
     pub fn load(&self) -> Result<Config, ConfigError> {
+        let mut config = self.load_file()?;
+        for (name, shared) in self.shared.read().unwrap_or_else(|p| p.into_inner()).iter() {
+            config.profiles.entry(name.clone()).or_insert_with(|| shared.profile.clone());
+        }
+        Ok(config)
+    }
+
+    fn load_file(&self) -> Result<Config, ConfigError> {
         let path = self.home.config_file();
         let text = match fs::metadata(&path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::fresh()),
@@ -260,7 +295,16 @@ impl ConfigStore {
         self.home.ensure()?;
         let path = self.home.config_file();
         let tmp = self.home.dir().join(format!(".config.json.{}.tmp", std::process::id()));
-        let mut text = serde_json::to_string_pretty(config).expect("config serialises");
+        // A team's profiles live in its OpenBao, never in this file.
+        let mut config = config.clone();
+        for (name, shared) in self.shared.read().unwrap_or_else(|p| p.into_inner()).iter() {
+            if config.profiles.get(name) == Some(&shared.profile) {
+                config.profiles.remove(name);
+            } else if config.profiles.remove(name).is_some() {
+                tracing::warn!(profile = %name, team = %shared.team, "a change to a team's profile is not kept in the local config");
+            }
+        }
+        let mut text = serde_json::to_string_pretty(&config).expect("config serialises");
         text.push('\n');
         if text.len() as u64 > MAX_CONFIG_BYTES {
             return Err(ConfigError::TooLarge(MAX_CONFIG_BYTES));

@@ -74,6 +74,8 @@ pub enum Error {
     Inspect(#[from] crate::inspect::InspectError),
     #[error(transparent)]
     Rotation(#[from] crate::rotation::RotationError),
+    #[error(transparent)]
+    Team(#[from] crate::team::TeamError),
     /// An error whose fix only the flow that met it knows (a token endpoint's `invalid_client` for a
     /// profile with a client secret: store the right secret).
     #[error("{source}")]
@@ -84,6 +86,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::Config(e) => e.code(),
+            Error::Keychain(crate::keychain::KeychainError::Team(e)) => e.code(),
             Error::Keychain(_) => ErrorCode::Keychain,
             Error::Flow(e) => e.code(),
             Error::Http(e) => e.code(),
@@ -91,6 +94,7 @@ impl Error {
             Error::Export(e) => e.code(),
             Error::Inspect(e) => e.code(),
             Error::Rotation(e) => e.code(),
+            Error::Team(e) => e.code(),
             Error::Remedied { source, .. } => source.code(),
         }
     }
@@ -106,6 +110,7 @@ impl Error {
             Error::Export(e) => e.remedy(),
             Error::Inspect(_) => None,
             Error::Rotation(e) => e.remedy(),
+            Error::Team(e) => e.remedy(),
             Error::Remedied { remedy, .. } => Some(remedy.clone()),
         }
     }

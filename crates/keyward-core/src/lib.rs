@@ -29,6 +29,7 @@ pub mod schedule;
 pub mod scrub;
 pub mod secret;
 pub mod strategies;
+pub mod team;
 pub mod token;
 pub mod trial;
 

@@ -41,6 +41,8 @@ pub enum Remedy {
     AbortRotation { profile: String },
     /// Go on with the profile's rotation under way (its next step), or abort it.
     ResumeRotation { profile: String },
+    /// Store a new OpenBao token for the team (the one here is missing, expired or revoked).
+    ConnectTeam { team: String },
 }
 
 impl Remedy {
@@ -61,7 +63,8 @@ impl Remedy {
             | Remedy::ListKeys
             | Remedy::UnlockKeychain
             | Remedy::StartKeychain
-            | Remedy::CheckNetwork => None,
+            | Remedy::CheckNetwork
+            | Remedy::ConnectTeam { .. } => None,
         }
     }
 }

@@ -11,7 +11,11 @@ export type ProfileView = { name: string, hasClientSecret: boolean, hasRefreshTo
 /**
  * The current access token's expiry, scope and subject, when there is one.
  */
-token?: TokenMeta, status: CredentialStatus, strategy: Strategy, 
+token?: TokenMeta, status: CredentialStatus, 
+/**
+ * The team that shares the profile (its settings and shared secrets are in the team's OpenBao).
+ */
+team?: string, strategy: Strategy, 
 /**
  * OpenID Connect / RFC 8414 issuer: endpoints come from its discovery document.
  */

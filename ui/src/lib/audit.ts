@@ -19,6 +19,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   exported: "Exported",
   imported: "Imported",
   exec: "Handed to a command",
+  team: "Team",
 };
 
 export function newestFirst(events: AuditEvent[]): AuditEvent[] {

@@ -12,6 +12,7 @@ use keyward_core::profile;
 use keyward_core::{Error, Keyward, Secret};
 
 use crate::{ApikeyCmd, Command, SecretCmd};
+use keyward_core::team::{TeamEnv, Wanted};
 
 mod exec;
 mod export;
@@ -19,14 +20,27 @@ mod inspect;
 mod keys;
 mod profile_cmd;
 mod rotate;
+mod team;
 
 use profile_cmd as profile_commands;
 
 type Result<T = ()> = std::result::Result<T, Error>;
 
 pub async fn run(command: Command) -> Result {
-    let kw = Keyward::open_default();
+    let mut cx = keyward_core::Context::from_env();
+    let teams = TeamEnv::from_env()?;
+    let names = team::needed(&command);
+    let wanted = match &names {
+        team::Needed::Nothing => Wanted::Nothing,
+        team::Needed::All => Wanted::All,
+        team::Needed::Names(n) => Wanted::Names(n),
+    };
+    for problem in keyward_core::team::attach(&mut cx, &teams, wanted).await? {
+        eprintln!("keyward: warning: {problem}");
+    }
+    let kw = Keyward::on(cx);
     match command {
+        Command::Team(cmd) => team::run(&kw, &teams, cmd).await,
         Command::Profile(cmd) => profile_commands::run(&kw, *cmd),
         Command::Key(cmd) => keys::run(&kw, cmd),
         Command::Apikey(ApikeyCmd::Set { name, stdin: _, placement, base_url }) => {

@@ -91,7 +91,8 @@ pub fn run(kw: &Keyward, cmd: ProfileCmd) -> Result {
                         Some(days) => format!("{state}  ROTATE DUE ({days} days old: keyward rotate start {})", p.name),
                         None => state,
                     };
-                    println!("{:<24} {:<10} {}", p.name, p.settings.strategy.id(), state);
+                    let team = p.team.as_ref().map(|t| format!("  team:{t}")).unwrap_or_default();
+                    println!("{:<24} {:<10} {}{team}", p.name, p.settings.strategy.id(), state);
                 }
             }
             Ok(())
@@ -200,6 +201,9 @@ fn from_file(file: &str) -> Result<(FieldSets, Secrets)> {
 pub(crate) fn print_profile(v: &ProfileView) {
     let settings = serde_json::to_value(&v.settings).expect("serialises");
     println!("{}", v.name);
+    if let Some(team) = &v.team {
+        println!("  {:<16} team:{team} (settings and shared secrets in the team's OpenBao)", "shared by");
+    }
     if let Some(map) = settings.as_object() {
         for (k, val) in map {
             let shown = match val {
@@ -209,7 +213,8 @@ pub(crate) fn print_profile(v: &ProfileView) {
             println!("  {k:<16} {shown}");
         }
     }
-    let stored = |has: bool| if has { "stored in keychain" } else { "-" };
+    let place = if v.team.is_some() { "in the team's OpenBao" } else { "stored in keychain" };
+    let stored = |has: bool| if has { place } else { "-" };
     let secrets = v.settings.secret_fields();
     for (field, has) in [
         (SecretField::ClientSecret, v.has_client_secret),

@@ -73,6 +73,9 @@ pub enum KeychainError {
     /// The keychain answered with an error.
     #[error("the OS keychain refused: {reason}")]
     Failed { reason: String },
+    /// A team profile's shared secret lives in the team's store, which refused or could not be reached.
+    #[error(transparent)]
+    Team(Box<crate::team::TeamError>),
 }
 
 impl KeychainError {
@@ -81,6 +84,7 @@ impl KeychainError {
             KeychainError::Unavailable { .. } => Some(crate::Remedy::StartKeychain),
             KeychainError::Locked { .. } | KeychainError::NotUnlocked { .. } => Some(crate::Remedy::UnlockKeychain),
             KeychainError::ReadOnly { .. } | KeychainError::Failed { .. } => None,
+            KeychainError::Team(e) => e.remedy(),
         }
     }
 }

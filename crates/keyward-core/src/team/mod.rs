@@ -1,0 +1,117 @@
+//! Teams: profiles and their shared secrets kept in a team's OpenBao (KV v2), so that several people and
+//! CI use, and rotate, the same client secret or API key. A person's own tokens (refresh and access
+//! tokens) and their OpenBao token stay in their OS keychain; nothing of a team is written to disk but
+//! where its OpenBao is.
+//!
+//! One KV v2 secret per profile at `<mount>/data/<path>/<profile>`: `profile` (its settings, the
+//! config's field names), `clientSecret` / `apiKey` / `password` when it has them, `changedBy` (the
+//! OpenBao token's display name of whoever wrote that version). Every write is a check-and-set against
+//! the version read, so two writers cannot lose each other's change.
+
+pub mod error;
+pub mod kv;
+pub mod ops;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+
+use crate::keychain::SecretField;
+use crate::secret::Secret;
+
+pub use error::TeamError;
+pub use ops::{attach, TeamStatus, TeamView, Wanted};
+
+/// Where a team's profiles are: its OpenBao, the KV v2 mount and the path under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamConfig {
+    /// The OpenBao address, `https://bao.example.net:8200`.
+    pub addr: String,
+    /// The KV v2 mount (`secret`).
+    pub mount: String,
+    /// The path under the mount that holds the team's profiles (`keyward/TEAM`).
+    pub path: String,
+}
+
+impl TeamConfig {
+    /// A team at `addr`, with the default mount (`secret`) and path (`keyward/<team>`) unless given.
+    pub fn new(team: &str, addr: &str, mount: Option<&str>, path: Option<&str>) -> Result<Self, TeamError> {
+        let addr = addr.trim_end_matches('/').to_string();
+        let url = url::Url::parse(&addr)
+            .map_err(|e| TeamError::BadSetting { what: "address", problem: format!("{addr:?} is not a URL: {e}") })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(TeamError::BadSetting {
+                what: "address",
+                problem: format!("{addr:?} is not an http(s) address of an OpenBao server"),
+            });
+        }
+        let clean = |s: &str| s.trim_matches('/').to_string();
+        let mount = clean(mount.unwrap_or("secret"));
+        let path = clean(&path.map(str::to_string).unwrap_or_else(|| format!("keyward/{team}")));
+        for (what, v) in [("mount", &mount), ("path", &path)] {
+            let ok = !v.is_empty()
+                && v.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg != ".."
+                        && seg.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                });
+            if !ok {
+                return Err(TeamError::BadSetting {
+                    what,
+                    problem: format!("{v:?}: use letters, digits, '.', '_', '-' and '/' between parts"),
+                });
+            }
+        }
+        Ok(TeamConfig { addr, mount, path })
+    }
+}
+
+/// The secrets a team shares with a profile; every other secret (refresh and access tokens, a
+/// rotation's in-between credentials) stays in each person's keychain.
+pub const SHARED: &[SecretField] = &[SecretField::ClientSecret, SecretField::ApiKey, SecretField::Password];
+
+/// The environment a team is used from, read once by the edge (CI: no keychain).
+#[derive(Debug, Clone, Default)]
+pub struct TeamEnv {
+    /// `KEYWARD_TEAM_TOKEN`: the OpenBao token for the teams, instead of the keychain's; with it, a team
+    /// profile's tokens are kept in this process's memory only.
+    pub token: Option<Secret>,
+    /// A team named by the environment alone (`KEYWARD_TEAM_ADDR`, `KEYWARD_TEAM` (default `ci`),
+    /// `KEYWARD_TEAM_MOUNT`, `KEYWARD_TEAM_PATH`), for CI without a config file.
+    pub team: Option<(String, TeamConfig)>,
+}
+
+/// The variable with the OpenBao token for CI.
+pub const TOKEN_VAR: &str = "KEYWARD_TEAM_TOKEN";
+
+impl TeamEnv {
+    /// For the edges' start-up only: nothing below reads the environment.
+    pub fn from_env() -> Result<Self, TeamError> {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let token = var(TOKEN_VAR).map(|t| Secret::new(t.trim()));
+        let team = match var("KEYWARD_TEAM_ADDR") {
+            Some(addr) => {
+                let name = var("KEYWARD_TEAM").unwrap_or_else(|| "ci".into());
+                crate::profile::check_name(&name).map_err(|_| TeamError::BadSetting {
+                    what: "team name",
+                    problem: format!("{name:?} (KEYWARD_TEAM)"),
+                })?;
+                let cfg = TeamConfig::new(
+                    &name,
+                    &addr,
+                    var("KEYWARD_TEAM_MOUNT").as_deref(),
+                    var("KEYWARD_TEAM_PATH").as_deref(),
+                )?;
+                Some((name, cfg))
+            }
+            None => None,
+        };
+        Ok(TeamEnv { token, team })
+    }
+}
+
+/// The keychain account of a person's OpenBao token for a team. `:` cannot be in a profile name, so it
+/// never collides with a profile's entries.
+pub fn token_account(store_id: &str, team: &str) -> String {
+    format!("{store_id}/team:{team}/openbaoToken")
+}

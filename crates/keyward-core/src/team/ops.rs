@@ -1,0 +1,359 @@
+//! The team operations: connect a team, share a profile with it, see where each team stands, disconnect;
+//! and, at start-up, attaching the teams' profiles to a context so that they are used by name like any
+//! other.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::kv::{Kv, Versioned};
+use super::store::{Entry, TeamSecrets};
+use super::{token_account, TeamConfig, TeamEnv, TeamError, SHARED};
+use crate::audit::{AuditAction, Outcome};
+use crate::config::{ConfigError, SharedProfile};
+use crate::context::{off_runtime, Context};
+use crate::error::{Error, Result};
+use crate::keychain::account;
+use crate::profile::Profile;
+use crate::secret::Secret;
+
+/// Which team profiles a command needs, so that only those are read from OpenBao.
+#[derive(Debug, Clone, Copy)]
+pub enum Wanted<'a> {
+    /// None (the command uses no profile, or only local ones).
+    Nothing,
+    /// Every team's profiles (listing them).
+    All,
+    /// These profiles, where the config has no profile of that name.
+    Names(&'a [String]),
+}
+
+/// The teams this person uses: the config's, and the one the environment names (CI).
+fn teams(cx: &Context, env: &TeamEnv) -> Result<BTreeMap<String, TeamConfig>> {
+    let mut teams = cx.config.load()?.teams;
+    if let Some((name, cfg)) = &env.team {
+        teams.insert(name.clone(), cfg.clone());
+    }
+    Ok(teams)
+}
+
+/// The OpenBao token for a team: the environment's (CI), else the keychain's.
+fn token(cx: &Context, env: &TeamEnv, team: &str) -> Result<Secret> {
+    if let Some(t) = &env.token {
+        return Ok(t.clone());
+    }
+    let store_id = cx.config.load()?.store_id;
+    off_runtime(|| cx.secrets.get(&token_account(&store_id, team)))?
+        .ok_or_else(|| TeamError::NoToken { team: team.into() }.into())
+}
+
+/// A team's entry read as a profile.
+fn profile_of(team: &str, name: &str, entry: &Versioned) -> Result<Profile, TeamError> {
+    let bad = |reason: String| TeamError::BadEntry { team: team.into(), profile: name.into(), reason };
+    crate::profile::check_name(name).map_err(|e| bad(e.to_string()))?;
+    let raw = entry.data.get("profile").cloned().ok_or_else(|| bad("it has no profile field".into()))?;
+    let profile: Profile = serde_json::from_value(raw).map_err(|e| bad(e.to_string()))?;
+    profile.check_values().map_err(|e| bad(e.to_string()))?;
+    Ok(profile)
+}
+
+/// Read the team profiles a command needs and attach them to the context: they appear in every config
+/// it loads (never written to the file) and their shared secrets come from the team's store. A profile
+/// of the same name in the config wins. Returns the teams that could not be read while listing
+/// (`Wanted::All`), to be shown as warnings; for named profiles a team that fails is an error when no
+/// other team has the profile.
+pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Result<Vec<Error>> {
+    if matches!(wanted, Wanted::Nothing) {
+        return Ok(Vec::new());
+    }
+    let teams = teams(cx, env)?;
+    if teams.is_empty() {
+        return Ok(Vec::new());
+    }
+    let local = cx.config.load()?.profiles;
+    let names: Option<Vec<&String>> = match wanted {
+        Wanted::Names(n) => Some(n.iter().filter(|n| !local.contains_key(*n)).collect()),
+        _ => None,
+    };
+    if names.as_ref().is_some_and(|n| n.is_empty()) {
+        return Ok(Vec::new());
+    }
+    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut shared: BTreeMap<String, SharedProfile> = BTreeMap::new();
+    let mut problems: Vec<Error> = Vec::new();
+    for (team, cfg) in &teams {
+        let token = match token(cx, env, team) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(e);
+                continue;
+            }
+        };
+        let kv = Kv { http: &cx.http, team, cfg, token: &token };
+        let todo: Vec<String> = match &names {
+            Some(n) => n.iter().filter(|n| !entries.contains_key(**n)).map(|n| n.to_string()).collect(),
+            None => match kv.list().await {
+                Ok(all) => all,
+                Err(e) => {
+                    problems.push(e.into());
+                    continue;
+                }
+            },
+        };
+        for name in todo {
+            if local.contains_key(&name) || entries.contains_key(&name) {
+                tracing::warn!(profile = %name, team = %team, "a profile of this name is already used; the team's is not");
+                continue;
+            }
+            let read = match kv.read(&name).await {
+                Ok(Some(r)) => r,
+                Ok(None) => continue,
+                Err(e) => {
+                    problems.push(e.into());
+                    break;
+                }
+            };
+            match profile_of(team, &name, &read) {
+                Ok(profile) => {
+                    shared.insert(name.clone(), SharedProfile { team: team.clone(), profile });
+                    entries.insert(
+                        name,
+                        Entry {
+                            team: team.clone(),
+                            cfg: cfg.clone(),
+                            token: token.clone(),
+                            version: read.version,
+                            data: read.data,
+                        },
+                    );
+                }
+                Err(e) => problems.push(e.into()),
+            }
+        }
+    }
+    if let Some(n) = &names {
+        if n.iter().any(|n| !entries.contains_key(*n)) {
+            if let Some(first) = problems.into_iter().next() {
+                return Err(first);
+            }
+        }
+        problems = Vec::new();
+    }
+    if !entries.is_empty() {
+        cx.config.set_shared(shared);
+        let base = cx.secrets.clone();
+        cx.secrets = Arc::new(TeamSecrets::new(base, entries, env.token.is_some()));
+    }
+    Ok(problems)
+}
+
+/// A connected team, as `team list` shows it (no token).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamView {
+    pub name: String,
+    #[serde(flatten)]
+    pub config: TeamConfig,
+    /// Where the OpenBao token comes from: `keychain` or `environment`.
+    pub token_from: &'static str,
+}
+
+/// Connect a team: check the token against its OpenBao (it must be valid and allowed to list the team's
+/// path), keep the token in the keychain and where the team is in the config.
+pub async fn add(cx: &Context, name: &str, cfg: TeamConfig, token: Secret) -> Result<TeamStatus> {
+    crate::profile::check_name(name).map_err(|_| TeamError::BadSetting {
+        what: "name",
+        problem: format!("{name:?}: use letters, digits, '.', '_' and '-'"),
+    })?;
+    let config = cx.config.load()?;
+    if let Some(existing) = config.teams.get(name) {
+        if existing.addr != cfg.addr {
+            return Err(TeamError::TeamExists(name.into(), existing.addr.clone()).into());
+        }
+    }
+    let kv = Kv { http: &cx.http, team: name, cfg: &cfg, token: &token };
+    kv.lookup_self().await?;
+    kv.list().await?;
+    let store_id = cx.config.update(|c| Ok(c.store_id.clone()))?;
+    off_runtime(|| cx.secrets.set(&token_account(&store_id, name), &token))?;
+    cx.config.update(|c| {
+        c.teams.insert(name.to_string(), cfg.clone());
+        Ok(())
+    })?;
+    cx.record(
+        AuditAction::Team,
+        name,
+        Outcome::Ok,
+        Some(format!("team connected: {} {}/{}", cfg.addr, cfg.mount, cfg.path)),
+    );
+    status_of(cx, name, &cfg, &token).await
+}
+
+/// The teams connected here (and the one the environment names), without asking their OpenBao.
+pub fn list(cx: &Context, env: &TeamEnv) -> Result<Vec<TeamView>> {
+    let from = if env.token.is_some() { "environment" } else { "keychain" };
+    Ok(teams(cx, env)?.into_iter().map(|(name, config)| TeamView { name, config, token_from: from }).collect())
+}
+
+/// Disconnect a team: its token leaves the keychain and the team the config. Nothing changes in its
+/// OpenBao (the profiles stay shared with the others).
+pub fn remove(cx: &Context, name: &str) -> Result<()> {
+    let config = cx.config.load()?;
+    if !config.teams.contains_key(name) {
+        return Err(TeamError::NoSuchTeam(name.into()).into());
+    }
+    off_runtime(|| cx.secrets.delete(&token_account(&config.store_id, name)))?;
+    cx.config.update(|c| {
+        c.teams.remove(name);
+        Ok(())
+    })?;
+    cx.record(AuditAction::Team, name, Outcome::Ok, Some("team disconnected".into()));
+    Ok(())
+}
+
+/// Where a team stands: its token, and each shared profile's version and who wrote it when.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamStatus {
+    pub name: String,
+    #[serde(flatten)]
+    pub config: TeamConfig,
+    /// The OpenBao token's display name.
+    pub token_name: String,
+    pub token_policies: Vec<String>,
+    /// When the token expires (RFC 3339), None for one that does not.
+    pub token_expires: Option<String>,
+    pub profiles: Vec<SharedView>,
+}
+
+/// A shared profile as the team's status shows it: from its KV entry and metadata.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedView {
+    pub name: String,
+    pub strategy: Option<String>,
+    pub version: u64,
+    /// When the current version was written, and by whom (the writer's OpenBao token name).
+    pub changed_at: String,
+    pub changed_by: Option<String>,
+    /// The versions OpenBao keeps (a shared secret can go back to one while it is not destroyed).
+    pub versions: Vec<u64>,
+    /// The shared secrets it holds (`clientSecret`, `apiKey`, `password`), never their values.
+    pub secrets: Vec<&'static str>,
+}
+
+async fn status_of(cx: &Context, name: &str, cfg: &TeamConfig, token: &Secret) -> Result<TeamStatus> {
+    let kv = Kv { http: &cx.http, team: name, cfg, token };
+    let me = kv.lookup_self().await?;
+    let mut profiles = Vec::new();
+    for p in kv.list().await? {
+        let Some(entry) = kv.read(&p).await? else { continue };
+        let meta = kv.metadata(&p).await?;
+        let strategy = entry.data.get("profile").and_then(|v| v["strategy"].as_str()).map(String::from);
+        profiles.push(SharedView {
+            name: p,
+            strategy,
+            version: entry.version,
+            changed_at: entry.created_time.clone(),
+            changed_by: entry.data.get("changedBy").and_then(|b| b.as_str()).map(String::from),
+            versions: meta.map(|m| m.versions.iter().filter(|v| !v.2).map(|v| v.0).collect()).unwrap_or_default(),
+            secrets: SHARED.iter().filter(|f| entry.data.get(f.name()).is_some()).map(|f| f.name()).collect(),
+        });
+    }
+    Ok(TeamStatus {
+        name: name.into(),
+        config: cfg.clone(),
+        token_name: me.display_name,
+        token_policies: me.policies,
+        token_expires: me.expire_time,
+        profiles,
+    })
+}
+
+/// Where one team (or each, with None) stands, asked of its OpenBao.
+pub async fn status(cx: &Context, env: &TeamEnv, team: Option<&str>) -> Result<Vec<TeamStatus>> {
+    let teams = teams(cx, env)?;
+    if let Some(t) = team {
+        if !teams.contains_key(t) {
+            return Err(TeamError::NoSuchTeam(t.into()).into());
+        }
+    }
+    let mut out = Vec::new();
+    for (name, cfg) in teams.iter().filter(|(n, _)| team.is_none_or(|t| t == n.as_str())) {
+        let token = token(cx, env, name)?;
+        out.push(status_of(cx, name, cfg, &token).await?);
+    }
+    Ok(out)
+}
+
+/// What sharing did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shared {
+    pub profile: String,
+    pub team: String,
+    pub version: u64,
+    /// The shared secrets that moved (names only).
+    pub secrets: Vec<&'static str>,
+}
+
+/// Move a profile into a team: its settings and its shared secrets (client secret, API key, password)
+/// become the first version of its KV entry, then leave this machine's config and keychain. The
+/// person's tokens stay in their keychain, under the same name, and go on working.
+pub async fn share(cx: &Context, env: &TeamEnv, name: &str, team: &str) -> Result<Shared> {
+    let config = cx.config.load()?;
+    if let Some(t) = cx.config.team_of(name) {
+        return Err(TeamError::Shared { team: t, profile: name.into(), what: "sharing it again" }.into());
+    }
+    let profile = config.profile(name)?.clone();
+    if profile.key_name.is_some() {
+        return Err(ConfigError::bad_field(
+            "keyName",
+            &format!("profile {name} signs with a key pair; sharing key pairs with a team is not supported yet"),
+        )
+        .into());
+    }
+    let teams = teams(cx, env)?;
+    let cfg = teams.get(team).ok_or_else(|| TeamError::NoSuchTeam(team.into()))?;
+    let token = token(cx, env, team)?;
+    let kv = Kv { http: &cx.http, team, cfg, token: &token };
+    let me = kv.lookup_self().await?;
+
+    let mut data = serde_json::Map::new();
+    data.insert("profile".into(), serde_json::to_value(&profile).expect("a profile serialises"));
+    let mut moved = Vec::new();
+    for field in SHARED {
+        if let Some(s) = cx.secret(&config.store_id, name, *field)? {
+            data.insert(field.name().into(), Value::String(s.expose().to_string()));
+            moved.push(field.name());
+        }
+    }
+    data.insert("changedBy".into(), Value::String(me.display_name));
+    let version = match kv.write(name, &Value::Object(data), 0).await {
+        Ok(v) => v,
+        Err(TeamError::Conflict { current, .. }) => {
+            return Err(TeamError::Exists { team: team.into(), profile: name.into(), version: current }.into())
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // In the team now: the local copy goes (the config first, so a keychain failure leaves no profile
+    // without its secret), the person's tokens stay.
+    cx.config.update(|c| {
+        c.profiles.remove(name);
+        Ok(())
+    })?;
+    for field in SHARED {
+        if let Err(e) = off_runtime(|| cx.secrets.delete(&account(&config.store_id, name, *field))) {
+            tracing::warn!(profile = name, "could not remove the local {} after sharing: {e}", field.name());
+        }
+    }
+    cx.record(
+        AuditAction::Team,
+        name,
+        Outcome::Ok,
+        Some(format!("shared with team {team} (version {version}; secrets moved: {})", moved.join(", "))),
+    );
+    Ok(Shared { profile: name.into(), team: team.into(), version, secrets: moved })
+}

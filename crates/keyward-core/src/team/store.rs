@@ -1,0 +1,157 @@
+//! The team store behind the secret-store trait: a team profile's shared secrets (client secret, API
+//! key, password) come from the version of its KV entry this process read, and a write of one is a new
+//! KV version, check-and-set against that version; everything else (a person's tokens, other profiles)
+//! goes to the store underneath (the OS keychain), or, in CI (`KEYWARD_TEAM_TOKEN`), to this process's
+//! memory only.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use super::kv::Kv;
+use super::{TeamConfig, TeamError, SHARED};
+use crate::keychain::{KeychainError, SecretField, SecretStore};
+use crate::secret::Secret;
+
+/// One team profile's KV entry as this process holds it.
+pub struct Entry {
+    pub team: String,
+    pub cfg: TeamConfig,
+    pub token: Secret,
+    pub version: u64,
+    pub data: serde_json::Map<String, Value>,
+}
+
+impl Entry {
+    fn secret(&self, field: SecretField) -> Option<Secret> {
+        self.data.get(field.name()).and_then(|v| v.as_str()).filter(|s| !s.is_empty()).map(Secret::new)
+    }
+}
+
+/// (profile, field) → a value, or None for a deletion.
+type Memory = HashMap<(String, String), Option<Secret>>;
+
+pub struct TeamSecrets {
+    base: Arc<dyn SecretStore>,
+    entries: Mutex<BTreeMap<String, Entry>>,
+    /// CI: a team profile's tokens live here, never in a keychain or on disk.
+    memory: Option<Mutex<Memory>>,
+}
+
+impl TeamSecrets {
+    pub fn new(base: Arc<dyn SecretStore>, entries: BTreeMap<String, Entry>, in_memory: bool) -> Self {
+        TeamSecrets { base, entries: Mutex::new(entries), memory: in_memory.then(Mutex::default) }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Entry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The version of a team profile's entry this process holds.
+    pub fn version(&self, profile: &str) -> Option<u64> {
+        self.entries().get(profile).map(|e| e.version)
+    }
+
+    /// (profile, field) of an account `<store-id>/<profile>/<field>` that names a team profile.
+    fn route(&self, account: &str) -> Option<(String, String)> {
+        let mut parts = account.splitn(3, '/');
+        let (_, owner, field) = (parts.next()?, parts.next()?, parts.next()?);
+        self.entries().contains_key(owner).then(|| (owner.to_string(), field.to_string()))
+    }
+
+    fn shared(field: &str) -> Option<SecretField> {
+        SecretField::parse(field).filter(|f| SHARED.contains(f))
+    }
+
+    /// Write a new version of the entry with `field` set (or removed), cas against the version held.
+    fn write(&self, profile: &str, field: SecretField, value: Option<&Secret>) -> Result<(), KeychainError> {
+        let (team, cfg, token, version, mut data) = {
+            let entries = self.entries();
+            let e = entries.get(profile).expect("routed to an entry");
+            (e.team.clone(), e.cfg.clone(), e.token.clone(), e.version, e.data.clone())
+        };
+        match value {
+            Some(v) => data.insert(field.name().into(), Value::String(v.expose().to_string())),
+            None => data.remove(field.name()),
+        };
+        let name = profile.to_string();
+        let (new_version, data) = block_on(async move {
+            let http = crate::http::client();
+            let kv = Kv { http: &http, team: &team, cfg: &cfg, token: &token };
+            let who = kv.lookup_self().await?.display_name;
+            data.insert("changedBy".into(), Value::String(who));
+            let body = Value::Object(data.clone());
+            kv.write(&name, &body, version).await.map(|v| (v, data))
+        })
+        .map_err(|e| KeychainError::Team(Box::new(e)))?;
+        if let Some(e) = self.entries().get_mut(profile) {
+            e.version = new_version;
+            e.data = data;
+        }
+        tracing::info!(profile, version = new_version, "wrote a new version of the team's entry");
+        Ok(())
+    }
+}
+
+impl SecretStore for TeamSecrets {
+    fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
+        let Some((profile, field)) = self.route(account) else { return self.base.get(account) };
+        if let Some(f) = Self::shared(&field) {
+            return Ok(self.entries().get(&profile).and_then(|e| e.secret(f)));
+        }
+        match &self.memory {
+            Some(m) => Ok(m.lock().unwrap_or_else(|p| p.into_inner()).get(&(profile, field)).cloned().flatten()),
+            None => self.base.get(account),
+        }
+    }
+
+    fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
+        let Some((profile, field)) = self.route(account) else { return self.base.set(account, value) };
+        if let Some(f) = Self::shared(&field) {
+            return self.write(&profile, f, Some(value));
+        }
+        match &self.memory {
+            Some(m) => {
+                m.lock().unwrap_or_else(|p| p.into_inner()).insert((profile, field), Some(value.clone()));
+                Ok(())
+            }
+            None => self.base.set(account, value),
+        }
+    }
+
+    fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        let Some((profile, field)) = self.route(account) else { return self.base.delete(account) };
+        if let Some(f) = Self::shared(&field) {
+            let team = self.entries().get(&profile).map(|e| e.team.clone()).unwrap_or_default();
+            if self.entries().get(&profile).is_some_and(|e| e.secret(f).is_none()) {
+                return Ok(());
+            }
+            return Err(KeychainError::Team(Box::new(TeamError::Shared {
+                team,
+                profile,
+                what: "removing its shared secrets",
+            })));
+        }
+        match &self.memory {
+            Some(m) => {
+                m.lock().unwrap_or_else(|p| p.into_inner()).insert((profile, field), None);
+                Ok(())
+            }
+            None => self.base.delete(account),
+        }
+    }
+}
+
+/// Run a request from the secret store's synchronous calls: on a thread of its own with its own
+/// runtime (and its own HTTP client), so it works whether or not the caller is on an async runtime.
+fn block_on<T: Send + 'static>(fut: impl std::future::Future<Output = T> + Send + 'static) -> T {
+    let run = move || {
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime starts").block_on(fut)
+        })
+        .join()
+        .expect("the team store's request does not panic")
+    };
+    crate::context::off_runtime(run)
+}
