@@ -116,79 +116,100 @@ struct Planned {
     secrets: Vec<(SecretField, Secret)>,
 }
 
+/// A Postman environment read and its profiles planned (every value checked), before anything is written:
+/// the pure part of an import, which the fuzz target drives with any bytes.
+pub struct PostmanPlan {
+    planned: Vec<Planned>,
+    ignored: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl PostmanPlan {
+    /// The names of the profiles the import would make.
+    pub fn names(&self) -> Vec<&str> {
+        self.planned.iter().map(|p| p.name.as_str()).collect()
+    }
+}
+
+/// Read a Postman environment (its JSON text) into the profiles it makes; `now` stamps imported keys and
+/// tokens. Refuses a file that is not one, holds no credential, or a value that is not valid for its field.
+pub fn plan_postman(text: &str, name: Option<&str>, now: i64) -> Result<PostmanPlan> {
+    let not_postman = |problem: String| ExportError::NotPostman { what: "the file".into(), problem };
+    if text.len() > MAX_IMPORT {
+        return Err(not_postman(format!("it is larger than {} KiB", MAX_IMPORT >> 10)).into());
+    }
+    let env: Environment = serde_json::from_str(text).map_err(|e| {
+        not_postman(format!(
+            "expected Postman's JSON with a \"values\" list ({})",
+            crate::flow::truncate(&e.to_string(), 120)
+        ))
+    })?;
+    let mut groups: BTreeMap<String, BTreeMap<&'static str, String>> = BTreeMap::new();
+    let mut ignored = Vec::new();
+    for v in env.values.iter().filter(|v| v.enabled) {
+        let value = match &v.value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::Bool(b) => b.to_string(),
+            _ => String::new(),
+        };
+        match classify(&v.key) {
+            Some((canon, prefix)) if !value.is_empty() => {
+                groups.entry(prefix).or_default().insert(canon, value);
+            }
+            _ => ignored.push(crate::flow::truncate(&v.key, 64)),
+        }
+    }
+    let usable = |g: &BTreeMap<&str, String>| {
+        g.contains_key("apiKey")
+            || g.contains_key("accessToken")
+            || (g.contains_key("tokenUrl") && g.contains_key("clientId"))
+    };
+    groups.retain(|prefix, g| {
+        let keep = usable(g);
+        if !keep {
+            ignored.extend(g.keys().map(|k| if prefix.is_empty() { k.to_string() } else { format!("{prefix}_{k}") }));
+        }
+        keep
+    });
+    if groups.is_empty() {
+        return Err(ExportError::NothingToImport {
+            looked_for: "apiKey, accessToken, or tokenUrl with clientId".into(),
+        }
+        .into());
+    }
+    if name.is_some() && groups.len() > 1 {
+        return Err(ConfigError::bad_field(
+            "--name",
+            &format!("the environment holds {} credentials, named by their prefixes; leave the name out", groups.len()),
+        )
+        .into());
+    }
+    let mut notes = Vec::new();
+    let mut planned: Vec<Planned> = Vec::new();
+    for (prefix, g) in &groups {
+        let profile_name = match (name, prefix.is_empty()) {
+            (Some(n), _) => n.to_string(),
+            (None, false) => prefix.clone(),
+            (None, true) => slug(env.name.as_deref().unwrap_or("imported")),
+        };
+        check_name(&profile_name)?;
+        if planned.iter().any(|p| p.name == profile_name) {
+            return Err(ConfigError::Exists(profile_name).into());
+        }
+        planned.push(plan(&profile_name, g, now, &mut notes)?);
+    }
+    Ok(PostmanPlan { planned, ignored, notes })
+}
+
 impl crate::Keyward {
     /// Import a Postman environment (its JSON text). Every profile is checked before any is written: a
     /// name that exists already, or a value that is not valid for its field, imports nothing.
     pub fn import_postman(&self, text: &str, name: Option<&str>) -> Result<ImportOutcome> {
-        let not_postman = |problem: String| ExportError::NotPostman { what: "the file".into(), problem };
-        if text.len() > MAX_IMPORT {
-            return Err(not_postman(format!("it is larger than {} KiB", MAX_IMPORT >> 10)).into());
-        }
-        let env: Environment = serde_json::from_str(text).map_err(|e| {
-            not_postman(format!(
-                "expected Postman's JSON with a \"values\" list ({})",
-                crate::flow::truncate(&e.to_string(), 120)
-            ))
-        })?;
-        let mut groups: BTreeMap<String, BTreeMap<&'static str, String>> = BTreeMap::new();
-        let mut ignored = Vec::new();
-        for v in env.values.iter().filter(|v| v.enabled) {
-            let value = match &v.value {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Number(n) => n.to_string(),
-                serde_json::Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
-            match classify(&v.key) {
-                Some((canon, prefix)) if !value.is_empty() => {
-                    groups.entry(prefix).or_default().insert(canon, value);
-                }
-                _ => ignored.push(crate::flow::truncate(&v.key, 64)),
-            }
-        }
-        let usable = |g: &BTreeMap<&str, String>| {
-            g.contains_key("apiKey")
-                || g.contains_key("accessToken")
-                || (g.contains_key("tokenUrl") && g.contains_key("clientId"))
-        };
-        groups.retain(|prefix, g| {
-            let keep = usable(g);
-            if !keep {
-                ignored
-                    .extend(g.keys().map(|k| if prefix.is_empty() { k.to_string() } else { format!("{prefix}_{k}") }));
-            }
-            keep
-        });
-        if groups.is_empty() {
-            return Err(ExportError::NothingToImport {
-                looked_for: "apiKey, accessToken, or tokenUrl with clientId".into(),
-            }
-            .into());
-        }
-        if name.is_some() && groups.len() > 1 {
-            return Err(ConfigError::bad_field(
-                "--name",
-                &format!(
-                    "the environment holds {} credentials, named by their prefixes; leave the name out",
-                    groups.len()
-                ),
-            )
-            .into());
-        }
-        let mut notes = Vec::new();
+        let PostmanPlan { planned, ignored, notes } = plan_postman(text, name, self.clock.now())?;
         let config = self.config.load()?;
-        let mut planned = Vec::new();
-        for (prefix, g) in &groups {
-            let profile_name = match (name, prefix.is_empty()) {
-                (Some(n), _) => n.to_string(),
-                (None, false) => prefix.clone(),
-                (None, true) => slug(env.name.as_deref().unwrap_or("imported")),
-            };
-            check_name(&profile_name)?;
-            if config.profiles.contains_key(&profile_name) || planned.iter().any(|p: &Planned| p.name == profile_name) {
-                return Err(ConfigError::Exists(profile_name).into());
-            }
-            planned.push(plan(&profile_name, g, self.clock.now(), &mut notes)?);
+        if let Some(p) = planned.iter().find(|p| config.profiles.contains_key(&p.name)) {
+            return Err(ConfigError::Exists(p.name.clone()).into());
         }
         let mut outcome = ImportOutcome { profiles: Vec::new(), ignored, notes };
         for p in planned {

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use dotenv::Dialect;
-pub use import::{ImportOutcome, ImportedProfile};
+pub use import::{plan_postman, ImportOutcome, ImportedProfile, PostmanPlan};
 
 use crate::audit::{AuditAction, Outcome};
 use crate::clock::rfc3339;
