@@ -179,6 +179,8 @@ impl Keyward {
             }
             _ = cancel => return Err(FlowError::Cancelled.into()),
         };
+        // Keyward's own part of a sign-in (KEYWARD_LOG=debug says it; bench/run.sh measures it).
+        let arrived = std::time::Instant::now();
 
         // RFC 9207: the response must come from the issuer we sent the user to.
         if let Some(issuer) = &endpoints.issuer {
@@ -227,7 +229,10 @@ impl Keyward {
         if let Some(resource) = &profile.resource {
             exchange = exchange.add_extra_param("resource", resource.clone());
         }
-        let stored = match exchange.request_async(&crate::http::oauth_client(&self.http)).await {
+        let asked = std::time::Instant::now();
+        let answer = exchange.request_async(&crate::http::oauth_client(&self.http)).await;
+        let token_endpoint = asked.elapsed();
+        let stored = match answer {
             Ok(resp) => match self.other_user(&store_id, name, &resp, replace_user)? {
                 Some(refused) => Err(refused.into()),
                 None => self.store_tokens(&store_id, name, &resp).map(|t| t.meta),
@@ -237,6 +242,13 @@ impl Keyward {
         .map_err(|e| plainly(e, name));
         match stored {
             Ok(meta) => {
+                let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+                tracing::debug!(
+                    profile = name,
+                    callback_to_stored_ms = ms(arrived.elapsed()),
+                    token_endpoint_ms = ms(token_endpoint),
+                    "login: tokens stored"
+                );
                 callback.respond(Page::success(name)).await;
                 Ok(meta)
             }
