@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end tests of Keyward's real window: builds what changed of the UI, the app with the UI embedded
-# (the custom-protocol feature) and the CLI (./run --build-only), then runs every tests/e2e/*.spec.mjs with
-# node:test, one after the other, inside a private D-Bus session with an unlocked gnome-keyring
-# (tests/keychain-session.sh) and a virtual display (Xvfb). Each spec starts the test rig and the app through tauri-driver + WebKitWebDriver.
+# End-to-end tests of Keyward's real window: builds the UI and the app with the UI embedded (the
+# custom-protocol feature) and the CLI, then runs every tests/e2e/*.spec.mjs with node:test, one after the
+# other, inside a private D-Bus session with an unlocked gnome-keyring (tests/keychain-session.sh) and a
+# virtual display (Xvfb). Each spec starts the test rig and the app through tauri-driver + WebKitWebDriver.
 # Screenshots go to tests/artifacts/e2e/. Prints node's TAP, whose "# pass N" / "# fail N" ./test counts.
 #   tests/e2e/run.sh [SPEC...]        (default: every spec)
 set -euo pipefail
@@ -13,10 +13,9 @@ command -v WebKitWebDriver >/dev/null || { echo "e2e: WebKitWebDriver is missing
 [ -d tests/e2e/node_modules/webdriverio ] || { echo "e2e: run scripts/deps.sh (npm ci in tests/e2e)" >&2; exit 1; }
 
 if [ "${KEYWARD_E2E_NO_BUILD:-}" != 1 ]; then
-  # ./run's own build: the UI only when its sources changed (so ui/dist keeps its files and the app is not
-  # recompiled for nothing), then the app with the UI embedded (custom-protocol) and the CLI.
-  echo "e2e: building what changed of the UI, the app (custom-protocol) and the CLI (./run --build-only)"
-  ./run --build-only
+  echo "e2e: building the UI and the app (custom-protocol) and the CLI"
+  npm run build --prefix ui --silent -- --logLevel warn
+  cargo build -p keyward-app -p keyward-cli --features keyward-app/custom-protocol --locked
 fi
 
 specs=("$@")
