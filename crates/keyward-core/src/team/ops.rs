@@ -115,6 +115,7 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
                     break;
                 }
             };
+            tracing::debug!(team = %team, profile = %name, version = read.version, "read the team's profile");
             match profile_of(team, &name, &read) {
                 Ok(profile) => {
                     shared.insert(name.clone(), SharedProfile { team: team.clone(), profile });

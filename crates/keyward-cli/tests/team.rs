@@ -1,0 +1,554 @@
+//! Teams against a real OpenBao (`bao server -dev`, one per test) and the test rig: a profile shared by
+//! one person and used by another, CI with only environment variables and no keychain, two writers of
+//! the same shared secret, a member who may only read, an OpenBao that is unreachable, sealed, or that
+//! no longer takes the token. Every command runs with `KEYWARD_LOG=trace`, and no output may hold a
+//! canary secret the user did not ask to see.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{repo_root, Kw, Rig, Run};
+
+/// The client secrets the rig's `cc-rotating` client accepts (canaries: they must never be printed).
+const SECRET_1: &str = "kw-canary-team-client-secret-one";
+const SECRET_2: &str = "kw-canary-team-client-secret-two";
+const SECRET_3: &str = "kw-canary-team-client-secret-three";
+
+/// One OpenBao dev server on a free loopback port, root token `ROOT`, stopped on drop.
+struct Bao {
+    child: Option<Child>,
+    addr: String,
+    dir: tempfile::TempDir,
+}
+
+impl Bao {
+    fn start() -> Bao {
+        let bin = repo_root().join("tests/.venv/bin/bao");
+        assert!(bin.exists(), "{} is missing: run `bash scripts/deps.sh`", bin.display());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(dir.path().join("bao.log")).unwrap();
+        let child = Command::new(bin)
+            .args(["server", "-dev", "-dev-root-token-id=ROOT", &format!("-dev-listen-address=127.0.0.1:{port}")])
+            // The dev server keeps its root token in ~/.vault-token: a home of its own, not the user's.
+            .env("HOME", dir.path())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("bao runs");
+        let bao = Bao { child: Some(child), addr: format!("http://127.0.0.1:{port}"), dir };
+        let start = Instant::now();
+        while bao.health() != 200 {
+            assert!(start.elapsed() < Duration::from_secs(30), "bao did not start: {}", bao.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bao
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("bao.log")).unwrap_or_default()
+    }
+
+    fn health(&self) -> u16 {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2"])
+            .arg(format!("{}/v1/sys/health", self.addr))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    }
+
+    /// A request with the root token: (status, body).
+    fn api(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut c = Command::new("curl");
+        c.args(["-s", "-X", method, "-H", "X-Vault-Token: ROOT", "-w", "\n%{http_code}"])
+            .arg(format!("{}/v1/{path}", self.addr));
+        if let Some(b) = body {
+            c.args(["-H", "Content-Type: application/json", "-d", &b.to_string()]);
+        }
+        let out = c.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+        (status.trim().parse().unwrap_or(0), serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    #[track_caller]
+    fn ok(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let (status, v) = self.api(method, path, body);
+        assert!((200..300).contains(&status), "{method} {path}: {status} {v}");
+        v
+    }
+
+    /// A policy for team `team`'s path: `write` adds create and update to read and list.
+    fn policy(&self, name: &str, team: &str, write: bool) {
+        let data = if write { r#"["create", "read", "update"]"# } else { r#"["read"]"# };
+        let hcl = format!(
+            "path \"secret/data/keyward/{team}/*\" {{ capabilities = {data} }}\n\
+             path \"secret/metadata/keyward/{team}/*\" {{ capabilities = [\"read\", \"list\"] }}\n\
+             path \"secret/metadata/keyward/{team}\" {{ capabilities = [\"list\"] }}\n"
+        );
+        self.ok("PUT", &format!("sys/policies/acl/{name}"), Some(serde_json::json!({ "policy": hcl })));
+    }
+
+    /// A token with this id (a canary), these policies and display name `token-<who>`.
+    fn token(&self, id: &str, policy: &str, who: &str) -> String {
+        let v = self.ok(
+            "POST",
+            "auth/token/create",
+            Some(serde_json::json!({ "id": id, "policies": [policy], "display_name": who })),
+        );
+        assert_eq!(v["auth"]["client_token"], id);
+        id.to_string()
+    }
+
+    fn revoke(&self, token: &str) {
+        self.ok("POST", "auth/token/revoke", Some(serde_json::json!({ "token": token })));
+    }
+
+    /// Every version of a KV entry, as OpenBao holds it (`secret/data/<path>?version=N`): (version, data).
+    fn versions(&self, path: &str) -> Vec<(u64, serde_json::Value)> {
+        let meta = self.ok("GET", &format!("secret/metadata/{path}"), None);
+        let mut out: Vec<(u64, serde_json::Value)> = meta["data"]["versions"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| {
+                let n: u64 = k.parse().unwrap();
+                (n, self.ok("GET", &format!("secret/data/{path}?version={n}"), None)["data"]["data"].clone())
+            })
+            .collect();
+        out.sort_by_key(|v| v.0);
+        out
+    }
+
+    fn current(&self, path: &str) -> (u64, serde_json::Value) {
+        let v = self.ok("GET", &format!("secret/data/{path}"), None);
+        (v["data"]["metadata"]["version"].as_u64().unwrap(), v["data"]["data"].clone())
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Bao {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The rig, with `cc-rotating` accepting the three canary secrets.
+fn rig() -> (Rig, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("provider-secrets.txt");
+    std::fs::write(&secrets, format!("{SECRET_1}\n{SECRET_2}\n{SECRET_3}\n")).unwrap();
+    (Rig::start(&["--rotating-secrets", secrets.to_str().unwrap()]), dir)
+}
+
+/// What the rig's API says of an access token (it verifies it): `client_id`, `via`…; panics if refused.
+fn rig_accepts(rig: &Rig, token: &str) -> serde_json::Value {
+    let out = Command::new("curl")
+        .args(["-s", "-w", "\n%{http_code}", "-H", &format!("Authorization: Bearer {}", token.trim())])
+        .arg(rig.whoami())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').unwrap();
+    assert_eq!(status, "200", "the rig refused the token: {body}");
+    serde_json::from_str(body).unwrap()
+}
+
+/// A person (or CI): a `keyward` with its own home and keychain store id, tracing at its most verbose,
+/// whose every command is checked: no canary secret in stderr ever, nor in stdout unless the command
+/// is one that prints what the user asked for (`token`, `secret reveal`).
+struct Person<'a> {
+    kw: Kw,
+    never: &'a std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Person<'a> {
+    fn new(never: &'a std::cell::RefCell<Vec<String>>) -> Person<'a> {
+        Person { kw: Kw::new().with("KEYWARD_LOG", "trace"), never }
+    }
+
+    fn check(&self, args: &[&str], run: &Run) {
+        let prints_secret = matches!(args.first(), Some(&"token") | Some(&"secret")) && !args.contains(&"--dry-run");
+        for canary in self.never.borrow().iter() {
+            assert!(!run.stderr.contains(canary.as_str()), "`keyward {}` wrote a secret to stderr", args.join(" "));
+            if !prints_secret {
+                assert!(!run.stdout.contains(canary.as_str()), "`keyward {}` printed a secret", args.join(" "));
+            }
+        }
+        assert!(!run.stderr.contains("panicked"), "`keyward {}` panicked: {}", args.join(" "), run.stderr);
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let run = self.kw.run(args);
+        self.check(args, &run);
+        run
+    }
+
+    fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        let run = self.kw.run_stdin(args, input);
+        self.check(args, &run);
+        run
+    }
+
+    /// `keyward token NAME`, checked to be a token the rig takes for `cc-rotating`; it joins the canaries.
+    fn token(&self, rig: &Rig, name: &str) -> String {
+        let token = self.run(&["token", name]).ok().stdout.trim().to_string();
+        assert_eq!(rig_accepts(rig, &token)["client_id"], "cc-rotating");
+        self.never.borrow_mut().push(token.clone());
+        token
+    }
+
+    fn add_profile(&self, rig: &Rig, name: &str, secret: &str) {
+        self.run_stdin(
+            &[
+                "profile",
+                "add",
+                name,
+                "--strategy",
+                "client-credentials",
+                "--url",
+                &rig.token_endpoint,
+                "--client-id",
+                "cc-rotating",
+                "--scope",
+                "read:users",
+                "--client-secret-stdin",
+            ],
+            secret,
+        )
+        .ok();
+    }
+
+    fn connect(&self, bao: &Bao, team: &str, token: &str) -> Run {
+        self.run_stdin(&["team", "add", team, "--addr", &bao.addr, "--token-stdin"], token)
+    }
+
+    fn config(&self) -> serde_json::Value {
+        serde_json::from_str(&self.kw.read("config.json")).unwrap()
+    }
+}
+
+/// Every file under `dir`, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push((p.display().to_string(), std::fs::read(&p).unwrap_or_default()));
+        }
+    }
+    out
+}
+
+fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// Person A adds `svc` (client secret SECRET_1), gets a token, connects team `team` and shares it.
+fn alice_shares<'a>(
+    never: &'a std::cell::RefCell<Vec<String>>,
+    rig: &Rig,
+    bao: &Bao,
+    team: &str,
+) -> (Person<'a>, String) {
+    bao.policy("member", team, true);
+    let token = bao.token("kw-canary-bao-token-alice-0001", "member", "alice");
+    never.borrow_mut().push(token.clone());
+    let alice = Person::new(never);
+    alice.add_profile(rig, "svc", SECRET_1);
+    alice.token(rig, "svc");
+    let run = alice.connect(bao, team, &token).ok();
+    assert!(run.stderr.contains(&format!("Connected team {team}")), "{}", run.stderr);
+    let run = alice.run(&["team", "share", "svc", "--team", team]).ok();
+    assert!(
+        run.stderr.contains(&format!("Shared svc with team {team} (version 1; moved clientSecret)")),
+        "{}",
+        run.stderr
+    );
+    (alice, token)
+}
+
+#[test]
+fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_personal_secret() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string(), SECRET_3.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let (alice, alice_bao) = alice_shares(&never, &rig, &bao, "T");
+
+    // The profile left A's machine (config and keychain); A's own token is still hers and it still works.
+    assert!(alice.config()["profiles"].get("svc").is_none(), "the shared profile is no longer in A's config");
+    assert_eq!(alice.kw.keychain("svc", "clientSecret"), None, "the client secret left A's keychain");
+    assert!(alice.kw.keychain("svc", "accessToken").is_some(), "A's own access token stays in her keychain");
+    alice.token(&rig, "svc");
+    assert!(alice.run(&["profile", "list"]).ok().stdout.contains("team:T"));
+
+    // B: another home, another keychain store id, their own OpenBao token.
+    let bob_bao = bao.token("kw-canary-bao-token-bob-0002", "member", "bob");
+    never.borrow_mut().push(bob_bao.clone());
+    let bob = Person::new(&never);
+    let run = bob.connect(&bao, "T", &bob_bao).ok();
+    assert!(run.stderr.contains("It shares 1 profile(s)"), "{}", run.stderr);
+    assert_ne!(bob.kw.store_id(), alice.kw.store_id(), "two keychain namespaces");
+    let list = bob.run(&["profile", "list"]).ok().stdout;
+    let line = list.lines().find(|l| l.starts_with("svc ")).unwrap_or_else(|| panic!("svc is not listed: {list}"));
+    assert!(line.contains("team:T"), "the profile is marked as the team's: {line}");
+    let show = bob.run(&["profile", "show", "svc", "--json"]).ok().json();
+    assert_eq!(show["hasClientSecret"], true, "{show}");
+    assert_eq!(show["team"], "T", "{show}");
+    let bob_token = bob.token(&rig, "svc");
+    let traced = bob.run(&["token", "svc"]).ok().stderr;
+    assert!(traced.contains("TRACE"), "the runs are traced at the most verbose level, and still hold no secret");
+    assert!(bob.kw.keychain("svc", "accessToken").is_some(), "B's access token is in B's keychain");
+    assert_eq!(bob.kw.keychain("svc", "clientSecret"), None, "the shared secret is not copied to B's keychain");
+    assert!(!bob.kw.read("config.json").contains("svc"), "the team's profile is not written to B's config");
+
+    // What the KV holds, every version, read with the root token: the settings and the shared secret;
+    // never anyone's OpenBao token nor an access or refresh token.
+    let versions = bao.versions("keyward/T/svc");
+    assert_eq!(versions.len(), 1, "sharing and using wrote one version: {versions:?}");
+    let data = &versions[0].1;
+    assert_eq!(data["clientSecret"], SECRET_1);
+    assert_eq!(data["profile"]["clientId"], "cc-rotating");
+    assert_eq!(data["changedBy"], "token-alice");
+    let text = data.to_string();
+    for (what, canary) in
+        [("B's OpenBao token", &bob_bao), ("A's OpenBao token", &alice_bao), ("B's access token", &bob_token)]
+    {
+        assert!(!text.contains(canary.as_str()), "{what} is in the team's KV");
+    }
+    for token in never.borrow().iter().filter(|t| t.starts_with("ey")) {
+        assert!(!text.contains(token.as_str()), "an access token is in the team's KV");
+    }
+    assert!(data.get("accessToken").is_none() && data.get("refreshToken").is_none(), "{data}");
+
+    // The one way to print the shared secret is to ask for it.
+    assert_eq!(bob.run(&["secret", "reveal", "svc", "clientSecret"]).ok().stdout.trim(), SECRET_1);
+    // `team status` names the version and who wrote it.
+    let status = bob.run(&["team", "status", "T"]).ok().stdout;
+    assert!(status.contains("version 1") && status.contains("by token-alice"), "{status}");
+}
+
+#[test]
+fn ci_with_only_environment_variables_and_no_keychain_gets_a_token_and_writes_no_secret() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    // CI's defaults: team `ci`, path keyward/ci.
+    let _ = alice_shares(&never, &rig, &bao, "ci");
+    bao.policy("ci-reader", "ci", false);
+    let ci_token = bao.token("kw-canary-bao-token-ci-0003", "ci-reader", "ci");
+    never.borrow_mut().push(ci_token.clone());
+
+    let mut ci = Person::new(&never);
+    ci.kw = ci
+        .kw
+        .without("DBUS_SESSION_BUS_ADDRESS")
+        .without("DISPLAY")
+        .without("WAYLAND_DISPLAY")
+        .with("KEYWARD_TEAM_ADDR", &bao.addr)
+        .with("KEYWARD_TEAM_TOKEN", &ci_token);
+    let first = ci.token(&rig, "svc");
+    let second = ci.token(&rig, "svc");
+    assert_ne!(first, second, "nothing was cached between runs (no keychain, nothing on disk)");
+    let list = ci.run(&["team", "list"]).ok().stdout;
+    assert!(list.contains("ci") && list.contains("environment"), "{list}");
+
+    for (path, bytes) in files(ci.kw.home.path()) {
+        for canary in never.borrow().iter() {
+            assert!(!holds(&bytes, canary), "{path} holds a secret");
+        }
+    }
+}
+
+/// B's `profile edit svc --client-secret-stdin`, started and stopped once it has read the team's entry
+/// (it then waits for its standard input).
+struct Pending {
+    child: Child,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Pending {
+    fn start(p: &Person, args: &[&str]) -> Pending {
+        let mut child =
+            p.kw.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let pending = Pending { child, stderr: rx };
+        let start = Instant::now();
+        loop {
+            let left = Duration::from_secs(30).saturating_sub(start.elapsed());
+            let line = pending.stderr.recv_timeout(left).expect("the command says it read the team's entry");
+            if line.contains("read the team's profile") {
+                return pending;
+            }
+        }
+    }
+
+    fn finish(mut self, input: &str) -> Run {
+        self.child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = self.child.wait_with_output().unwrap();
+        let stderr: Vec<String> = self.stderr.iter().collect();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: stderr.join("\n"),
+        }
+    }
+}
+
+#[test]
+fn a_stale_write_is_refused_as_someone_elses_change_and_loses_nothing() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string(), SECRET_3.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let (alice, _) = alice_shares(&never, &rig, &bao, "T");
+    let bob_bao = bao.token("kw-canary-bao-token-bob-0002", "member", "bob");
+    never.borrow_mut().push(bob_bao.clone());
+    let bob = Person::new(&never);
+    bob.connect(&bao, "T", &bob_bao).ok();
+
+    let edit = ["profile", "edit", "svc", "--client-secret-stdin"];
+    // B reads version 1 and waits for the new secret; meanwhile A writes version 2.
+    let pending = Pending::start(&bob, &edit);
+    alice.run_stdin(&edit, SECRET_2).ok();
+    assert_eq!(bao.current("keyward/T/svc").0, 2);
+    let run = pending.finish(SECRET_3);
+    bob.check(&edit, &run);
+    let run = run.fails(3, "someone else changed svc in team T since you read it");
+    assert!(
+        run.stderr.contains("you had version 1; it is at version 2 now, written by token-alice"),
+        "the versions and the writer are named: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+
+    // A's change is what the team has; B's did not land.
+    let (version, data) = bao.current("keyward/T/svc");
+    assert_eq!((version, data["clientSecret"].as_str()), (2, Some(SECRET_2)), "A's secret is kept");
+    assert_eq!(bob.run(&["secret", "reveal", "svc", "clientSecret"]).ok().stdout.trim(), SECRET_2);
+    bob.run(&["token", "svc", "--fresh"]).ok();
+
+    // Tried again on top of it, B's change goes in as version 3.
+    bob.run_stdin(&edit, SECRET_3).ok();
+    let (version, data) = bao.current("keyward/T/svc");
+    assert_eq!(
+        (version, data["clientSecret"].as_str(), data["changedBy"].as_str()),
+        (3, Some(SECRET_3), Some("token-bob"))
+    );
+    // Sharing again under the same name never overwrites the team's profile.
+    alice.add_profile(&rig, "svc2", SECRET_1);
+    let carol_bao = bao.token("kw-canary-bao-token-carol-0004", "member", "carol");
+    never.borrow_mut().push(carol_bao.clone());
+    let carol = Person::new(&never);
+    carol.add_profile(&rig, "svc", SECRET_1);
+    carol.connect(&bao, "T", &carol_bao).ok();
+    carol
+        .run(&["team", "share", "svc", "--team", "T"])
+        .fails(3, "team T already shares a profile named svc (version 3)");
+    assert_eq!(bao.current("keyward/T/svc").0, 3, "nothing written");
+    assert_eq!(carol.kw.keychain("svc", "clientSecret").as_deref(), Some(SECRET_1), "Carol's own profile is kept");
+}
+
+#[test]
+fn a_member_who_may_only_read_gets_tokens_and_a_refused_write_says_ask_for_write_access() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let _ = alice_shares(&never, &rig, &bao, "T");
+    bao.policy("reader", "T", false);
+    let reader_bao = bao.token("kw-canary-bao-token-reader-0005", "reader", "reader");
+    never.borrow_mut().push(reader_bao.clone());
+    let reader = Person::new(&never);
+    reader.connect(&bao, "T", &reader_bao).ok();
+    reader.token(&rig, "svc");
+
+    let edit = ["profile", "edit", "svc", "--client-secret-stdin"];
+    let run = reader.run_stdin(&edit, SECRET_2).fails(3, "does not let your token write");
+    assert!(run.stderr.contains("ask whoever runs it for that capability"), "{}", run.stderr);
+    assert!(!run.stderr.contains("not found") && !run.stderr.contains("no such"), "{}", run.stderr);
+    assert_eq!(bao.current("keyward/T/svc"), (1, bao.versions("keyward/T/svc")[0].1.clone()), "nothing written");
+
+    // Sharing is a write too: refused, and the profile stays where it was, with its secret.
+    reader.add_profile(&rig, "mine", SECRET_2);
+    let run = reader.run(&["team", "share", "mine", "--team", "T"]).fails(3, "does not let your token write");
+    assert!(run.stderr.contains("ask whoever runs it"), "{}", run.stderr);
+    assert!(reader.config()["profiles"].get("mine").is_some(), "the profile stays on this machine");
+    assert_eq!(reader.kw.keychain("mine", "clientSecret").as_deref(), Some(SECRET_2));
+}
+
+#[test]
+fn an_unreachable_a_sealed_openbao_and_a_revoked_token_each_say_what_to_do() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string()]);
+    let (rig, _d) = rig();
+    let mut bao = Bao::start();
+    let _ = alice_shares(&never, &rig, &bao, "T");
+    let bob_bao = bao.token("kw-canary-bao-token-bob-0002", "member", "bob");
+    never.borrow_mut().push(bob_bao.clone());
+    let bob = Person::new(&never);
+    bob.connect(&bao, "T", &bob_bao).ok();
+    bob.token(&rig, "svc");
+
+    // A revoked token: invalid, and the remedy is to store a new one.
+    bao.revoke(&bob_bao);
+    for _ in 0..2 {
+        let run = bob.run(&["token", "svc"]).fails(3, "does not accept your OpenBao token");
+        assert!(
+            run.stderr.contains("hint: store a new OpenBao token for the team:")
+                && run.stderr.contains(&"keyward team add T --addr URL --token-stdin".to_string()),
+            "the remedy is named: {}",
+            run.stderr
+        );
+    }
+    bob.run(&["team", "status", "T"]).fails(3, "does not accept your OpenBao token");
+    // A bad token is refused at connection time too, and nothing is kept.
+    let carol = Person::new(&never);
+    never.borrow_mut().push("kw-canary-bao-token-never-valid".into());
+    carol.connect(&bao, "T", "kw-canary-bao-token-never-valid").fails(3, "does not accept your OpenBao token");
+    assert!(carol.kw.read("config.json").is_empty() || carol.config()["teams"].get("T").is_none());
+
+    // Sealed: it answers, but nothing until an operator unseals it.
+    let bob2_bao = bao.token("kw-canary-bao-token-bob-0006", "member", "bob");
+    never.borrow_mut().push(bob2_bao.clone());
+    bob.connect(&bao, "T", &bob2_bao).ok();
+    bob.token(&rig, "svc");
+    bao.ok("POST", "sys/seal", None);
+    for _ in 0..2 {
+        let run = bob.run(&["token", "svc"]).fails(4, &format!("team T's OpenBao at {} is sealed", bao.addr));
+        assert!(run.stderr.contains("ask whoever runs it"), "{}", run.stderr);
+    }
+
+    // Gone: unreachable, with its address.
+    let addr = bao.addr.clone();
+    bao.kill();
+    for _ in 0..2 {
+        let run = bob.run(&["token", "svc"]).fails(4, &format!("could not reach team T's OpenBao at {addr}"));
+        assert!(run.stderr.contains("nothing answers at that address"), "{}", run.stderr);
+    }
+    bob.run(&["team", "status"]).fails(4, &format!("could not reach team T's OpenBao at {addr}"));
+    // Listing profiles still works: the team's are missing, with a warning that says why.
+    let run = bob.run(&["profile", "list"]).ok();
+    assert!(run.stderr.contains(&format!("warning: could not reach team T's OpenBao at {addr}")), "{}", run.stderr);
+}
