@@ -50,6 +50,9 @@ pub fn words(remedy: &Remedy) -> String {
         Remedy::ResumeRotation { profile } => {
             format!("`keyward rotate next {profile}` goes on with it, `keyward rotate abort {profile}` undoes it")
         }
+        Remedy::FinishRotation { profile } => {
+            format!("`keyward rotate next {profile}` finishes it (`keyward rotate status {profile}` shows where it stands)")
+        }
         Remedy::ConnectTeam { team } => format!(
             "store a new OpenBao token for the team: `bao token create … | keyward team add {team} --addr URL --token-stdin` (CI: set {})",
             keyward_core::team::TOKEN_VAR

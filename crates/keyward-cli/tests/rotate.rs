@@ -286,6 +286,55 @@ fn a_refusing_target_is_not_replayed_and_abort_is_offered() {
     s.kw.run(&["call", "billing", &who]).ok();
 }
 
+/// A target that refuses to retire: the old key may already be gone from the targets before it, so abort
+/// is no longer offered (it would leave them with neither key); `next` retires again once the target is
+/// fixed, and the key in use works throughout.
+#[test]
+fn a_refused_retire_is_finished_not_aborted() {
+    let s = setup();
+    let (keys, who) = (format!("file:{}", s.keys.display()), s.rig.whoami());
+    let sealed = s.kw.home.path().join("sealed");
+    std::fs::write(&sealed, "").unwrap();
+    let refuse = format!(
+        "cmd:[ \"$KEYWARD_ROTATION_STEP\" = retire ] || exit 0; [ -e {0} ] || exit 0; echo 'vault is sealed' >&2; exit 1",
+        sealed.display()
+    );
+    s.kw.run(&[
+        "rotate",
+        "start",
+        "billing",
+        "--target",
+        &keys,
+        "--line",
+        "{key} {name} read:users",
+        "--target",
+        &refuse,
+        "--verify-url",
+        &who,
+        "--yes",
+    ])
+    .ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "refused to retire the old credential");
+    assert!(run.stderr.contains("vault is sealed"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keyward rotate next billing") && !run.stderr.contains("rotate abort"),
+        "{}",
+        run.stderr
+    );
+    assert!(!std::fs::read_to_string(&s.keys).unwrap().contains(OLD), "the keys file was retired before the hook");
+    let status = s.kw.run(&["rotate", "status", "billing", "--json"]).ok().json();
+    assert_eq!(status["abortable"], false, "{status}");
+    assert!(status["refused"].is_null() && status["blocked"].is_null(), "a retire may be tried again: {status}");
+    s.kw.run(&["rotate", "abort", "billing", "--yes"]).fails(2, "can only be finished");
+    s.kw.run(&["call", "billing", &who]).ok();
+    std::fs::remove_file(&sealed).unwrap();
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    assert_eq!(state(&s.kw), "retired");
+    s.kw.run(&["call", "billing", &who]).ok();
+}
+
 #[test]
 fn the_overlap_and_the_traffic_check_hold_the_retirement_back() {
     let s = setup();

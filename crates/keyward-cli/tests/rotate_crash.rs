@@ -329,16 +329,15 @@ fn kill_9_during_rotate_next_never_loses_a_credential() {
             // A kill that came after the last step's end (the process was exiting) leaves nothing to abort.
             if abort_it && kills_here > 0 && !after["next"].is_null() {
                 let (step, phase) = status_last(&s);
-                if phase == "started" && (step == "retire" || step == "verify") {
-                    // Two kills abort does not undo today (each has its own ignored test below): a retire
-                    // cut short has removed the old key from targets, and abort then removes the new one
-                    // too; a verify cut short after the switch has forgotten the waiting copy, and abort
-                    // then leaves the new key in every target while saying it removed it. Those
-                    // rotations are finished with `next` instead; an interrupted deploy, and every kill
-                    // whose step had finished, are aborted.
+                let abort = s.kw.run(&["rotate", "abort", "billing", "--yes"]);
+                if step == "retire" {
+                    // Retiring has begun: the old key may be gone from a target, so abort refuses and
+                    // says to finish; the rotation goes on with `next`.
+                    assert_ne!(abort.code, 0, "{ctx}: abort after a {phase} retire must refuse");
+                    assert!(abort.stderr.contains("can only be finished"), "{ctx}: {}", abort.stderr);
                     continue;
                 }
-                s.kw.run(&["rotate", "abort", "billing", "--yes"]).ok();
+                assert_eq!(abort.code, 0, "{ctx}: abort after a {phase} {step}: {}", abort.stderr);
                 break;
             }
         }
@@ -365,10 +364,9 @@ fn status_last(s: &Setup) -> (String, String) {
 
 /// A retire killed after the keys file lost the old line (the hook after it is still sleeping), then
 /// `rotate abort`: abort removes the new line as well, so the keys file holds neither key and the API
-/// refuses the key the profile is left with. Ignored until the core refuses abort once retire has begun
-/// (or undoes the retire first); run it with `--ignored` to see the loss.
+/// refuses the key the profile is left with. The core now refuses abort once retire has begun, and `next`
+/// finishes the retire.
 #[test]
-#[ignore = "rotate abort after an interrupted retire removes both keys (reported; core fix pending)"]
 fn abort_after_an_interrupted_retire_keeps_a_working_key() {
     let old = "rk_test_oldoldoldoldoldoldoldoldoldoldold00";
     let s = setup(old);
@@ -401,29 +399,29 @@ fn abort_after_an_interrupted_retire_keeps_a_working_key() {
     child.wait().unwrap();
     wait_for_orphans(&s.store);
     assert_eq!(status_last(&s), ("retire".into(), "started".into()));
-    // Abort either refuses (finish with next) or leaves a key the API takes; never neither.
+    // Abort refuses, saying why and what to do; `next` finishes the retire and the key in use works.
     let abort = s.kw.run(&["rotate", "abort", "billing", "--yes"]);
+    assert_ne!(abort.code, 0, "abort after an interrupted retire must refuse");
+    assert!(abort.stderr.contains("can only be finished"), "{}", abort.stderr);
+    assert!(abort.stderr.contains("keyward rotate next billing"), "the CLI words the remedy: {}", abort.stderr);
     let call = s.kw.run(&["call", "billing", &s.rig.whoami()]);
-    assert!(
-        abort.code != 0 || call.code == 0,
-        "abort succeeded but the API refuses the key in use: {}\nkeys file: {}",
-        call.stderr,
-        std::fs::read_to_string(&s.keys).unwrap()
-    );
-    if abort.code != 0 {
-        s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
-        s.kw.run(&["call", "billing", &s.rig.whoami()]).ok();
-    }
+    assert_eq!(call.code, 0, "the key in use works while the retire waits: {}", call.stderr);
+    s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
+    assert_eq!(state(&s), "retired");
+    let keys = std::fs::read_to_string(&s.keys).unwrap();
+    let billing: Vec<&str> = keys.lines().filter(|l| l.contains(" billing ")).collect();
+    assert!(!keys.contains(old) && billing.len() == 1, "only the new key is left for billing: {keys}");
+    assert!(keys.contains("rk_test_someoneelse"), "the other lines are kept: {keys}");
+    s.kw.run(&["call", "billing", &s.rig.whoami()]).ok();
 }
 
 /// A verify killed after the switch (the new key made the profile's, its waiting copy deleted) but
 /// before it was journaled, then `rotate abort`: abort finds no new key to remove, so every target keeps
 /// the new key, which Keyward has now forgotten, while its journal says "new credential … removed".
 /// The kill lands at random in the verify step until it hits that window (a few milliseconds wide), up
-/// to 60 tries. Ignored until the core's abort finds the new key where the switch put it; run it with
-/// `--ignored` to see it.
+/// to 60 tries. The core's abort now finds each credential by its fingerprint wherever the switch
+/// left it.
 #[test]
-#[ignore = "rotate abort after a verify killed mid-switch leaves the new key deployed (reported; core fix pending)"]
 fn abort_after_a_verify_killed_mid_switch_removes_the_new_key() {
     let old = "rk_test_oldoldoldoldoldoldoldoldoldoldold00";
     let s = setup(old);

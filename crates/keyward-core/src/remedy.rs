@@ -41,6 +41,8 @@ pub enum Remedy {
     AbortRotation { profile: String },
     /// Go on with the profile's rotation under way (its next step), or abort it.
     ResumeRotation { profile: String },
+    /// Finish the profile's rotation (its next step); it can no longer be aborted.
+    FinishRotation { profile: String },
     /// Store a new OpenBao token for the team (the one here is missing, expired or revoked).
     ConnectTeam { team: String },
 }
@@ -58,7 +60,8 @@ impl Remedy {
             | Remedy::ExchangeAssertion { profile }
             | Remedy::ChooseKey { profile }
             | Remedy::AbortRotation { profile }
-            | Remedy::ResumeRotation { profile } => Some(profile),
+            | Remedy::ResumeRotation { profile }
+            | Remedy::FinishRotation { profile } => Some(profile),
             Remedy::ListProfiles
             | Remedy::ListKeys
             | Remedy::UnlockKeychain

@@ -283,6 +283,26 @@ describe("a rotation left half-way", () => {
     expect(await screen.findByRole("status", { name: "Rotation under way" })).toBeTruthy();
   });
 
+  it("once retiring has begun it can only be finished: no Abort, and Retire again goes on", async () => {
+    const base = fakeRotation("maps", "api-key", "verified", { verifyUrl: WHOAMI });
+    const at = new Date(base.startedAt * 1000).toISOString();
+    const journal: typeof base.journal = [
+      ...base.journal,
+      { at, step: "verify", phase: "done", detail: `HTTP 200; maps now uses ${FAKE_NEW_FINGERPRINT}` },
+      { at, step: "retire", phase: "started", detail: `retiring ${FAKE_OLD_FINGERPRINT}` },
+      { at, step: "retire", phase: "failed", detail: "command `hook` refused: vault is sealed" },
+    ];
+    const { user } = renderAt("#/profiles/maps", { profiles: [maps()], rotations: [{ ...base, journal }] });
+    const banner = await screen.findByRole("status", { name: "Rotation under way" });
+    await user.click(within(banner).getByRole("button", { name: "Continue" }));
+
+    await stepHeading(/Step 4 of 4: retire the old API key/);
+    expect(within(wizard()).getByText(/this rotation can only be finished, not\s+aborted/)).toBeTruthy();
+    expect(within(wizard()).queryByRole("button", { name: "Abort rotation…" })).toBeNull();
+    await user.click(within(wizard()).getByRole("button", { name: /Confirm and retire/ }));
+    await within(wizard()).findByRole("heading", { level: 3, name: /Rotation complete: the old API key is retired/ });
+  });
+
   it("abort asks first with what it will do, then restores the old key", async () => {
     const { user, fake } = renderAt("#/profiles/maps", {
       profiles: [maps()],

@@ -361,7 +361,8 @@ function stepIndex(next: RotationStep | undefined, state: RotationState | undefi
 
 /** The remedies that point at the rotation itself: in the wizard the way on is already here. */
 function withoutRotationRemedy(error: AppError): AppError {
-  return error.remedy?.kind === "abortRotation" || error.remedy?.kind === "resumeRotation" ? { ...error, remedy: null } : error;
+  const kind = error.remedy?.kind;
+  return kind === "abortRotation" || kind === "resumeRotation" || kind === "finishRotation" ? { ...error, remedy: null } : error;
 }
 
 // Step 1: where the new credential goes and how it is checked.
@@ -805,9 +806,9 @@ function RunStep({
   const next = status.next;
   const journal = status.rotation.journal;
   const last = journal.at(-1);
-  // The core's rule (rotation/mod.rs `refused`): a target's refusal at the step `next` would run is kept and
-  // blocks it; a failed verify may be tried again.
-  const refused = last && last.phase === "failed" && last.step !== "verify" && last.step === next ? last : null;
+  // The core says which refusal blocks `next` (a target that refused the new credential); a failed verify or
+  // retire may be tried again.
+  const refused = status.refused ?? null;
   const verifyFailed = last && last.phase === "failed" && last.step === "verify" && next === "verify" ? last : null;
   const waitUntil = next === "retire" && !refused && status.retireAfter !== undefined && status.retireAfter > now ? status.retireAfter : null;
   const stillUsed = failure?.step === "retire" && !refused && failure.evidence.some((e) => !e.ok) ? failure : null;
@@ -914,10 +915,19 @@ function RunStep({
         </div>
       )}
 
+      {!status.abortable && (
+        <p className="muted rotation-finish-only">
+          Retiring the old {noun} has begun, so it may be gone from some targets: this rotation can only be finished, not
+          aborted.
+        </p>
+      )}
+
       <div className="rotation-actions">
-        <button type="button" className="button button-danger-ghost" onClick={onAbort} disabled={busy !== null}>
-          {busy === "abortPlan" ? "Opening…" : "Abort rotation…"}
-        </button>
+        {status.abortable && (
+          <button type="button" className="button button-danger-ghost" onClick={onAbort} disabled={busy !== null}>
+            {busy === "abortPlan" ? "Opening…" : "Abort rotation…"}
+          </button>
+        )}
         {stillUsed && (
           <button type="button" className="button button-danger" onClick={() => onConfirm(true)} disabled={busy !== null}>
             {busyNext ? "Retiring…" : "Retire anyway"}
@@ -998,9 +1008,11 @@ function ResultStep({
       <div className="rotation-actions">
         {going ? (
           <>
-            <button type="button" className="button button-danger-ghost" onClick={onAbort} disabled={abortBusy}>
-              {abortBusy ? "Opening…" : "Abort rotation…"}
-            </button>
+            {status.abortable && (
+              <button type="button" className="button button-danger-ghost" onClick={onAbort} disabled={abortBusy}>
+                {abortBusy ? "Opening…" : "Abort rotation…"}
+              </button>
+            )}
             <button type="button" className="button button-primary" onClick={onContinue}>
               Next: {nextLabel}
             </button>

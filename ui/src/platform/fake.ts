@@ -518,8 +518,15 @@ function fakeRotations(
   };
   const refusal = (r: Rotation) => {
     const last = r.journal.at(-1);
-    return last && last.phase === "failed" && last.step !== "verify" && last.step === nextOf(r) ? last : undefined;
+    return last && last.phase === "failed" && last.step === "deploy" && last.step === nextOf(r) ? last : undefined;
   };
+  const abortable = (r: Rotation) => ["created", "deployed", "verified"].includes(r.state) && !r.journal.some((e) => e.step === "retire");
+  const retireBegun = (name: string) =>
+    fail(
+      "badInput",
+      `retiring the old credential of ${name} has begun, so it may be gone from some targets: the rotation can only be finished (retire again), not aborted`,
+      { kind: "finishRotation", profile: name },
+    );
   const journal = (r: Rotation, step: RotationStep, phase: Rotation["journal"][number]["phase"], detail: string) => {
     r.journal.push({ at: stamp(), step, phase, detail });
     if (phase !== "started") record(r.profile, `${step}: ${detail}`);
@@ -560,6 +567,8 @@ function fakeRotations(
       ...(next ? { next } : {}),
       ...(blocked ? { blocked } : {}),
       ...(retireAfter !== undefined ? { retireAfter } : {}),
+      ...(refused ? { refused } : {}),
+      abortable: abortable(r),
     });
   };
   const load = (name: string) => {
@@ -574,6 +583,13 @@ function fakeRotations(
     if (!t || t.kind === "cmd") return;
     const reason = `could not write ${t.path}: Permission denied (os error 13)`;
     journal(r, step, "failed", `${describe(t)} refused: ${reason}`);
+    if (step === "retire") {
+      throw fail(
+        "refused",
+        `${describe(t)} refused to retire the old credential: ${reason}. The new credential is in use everywhere; once the target is fixed, retiring again finishes the rotation`,
+        { kind: "finishRotation", profile: r.profile },
+      );
+    }
     throw fail(
       "refused",
       `${describe(t)} refused to ${step}: ${reason}. Nothing was replayed; abort to go back to the old credential`,
@@ -706,6 +722,7 @@ function fakeRotations(
       if (!["created", "deployed", "verified"].includes(r.state)) {
         throw fail("badInput", `the rotation of ${name} is over (${r.state}); start a new one to rotate again`);
       }
+      if (!abortable(r)) throw retireBegun(name);
       journal(r, "abort", "started", `aborting: removing ${r.newFingerprint}`);
       await tick();
       r.state = "aborted";
@@ -715,6 +732,7 @@ function fakeRotations(
     },
     async rotationAbortPlan(name) {
       const r = load(name);
+      if (["created", "deployed", "verified"].includes(r.state) && !abortable(r)) throw retireBegun(name);
       const out = [`Abort: ${words.abort}.`];
       for (const t of r.targets) out.push(`- remove the new credential ${r.newFingerprint} from ${describe(t)}`);
       if (r.state === "verified") out.push(`- switch ${r.profile} back to the old credential ${r.oldFingerprint}`);

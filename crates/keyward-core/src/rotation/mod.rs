@@ -205,13 +205,20 @@ impl Rotation {
 
     /// The refusal that blocks `next`: the last entry failed at the step `next` would run.
     fn refused(&self) -> Option<&JournalEntry> {
-        // A failed probe may be retried (a provider may take a moment to accept a new key); a target's
-        // refusal may not.
+        // A target that refused the new credential is not asked again (the way on is abort). A failed
+        // probe may be retried (a provider may take a moment to accept a new key), and so may a retire:
+        // it only removes the old credential, and abort can no longer bring that back where it is gone.
         self.journal.last().filter(|e| {
             e.phase == Phase::Failed
-                && e.step != RotationStep::Verify
+                && e.step == RotationStep::Deploy
                 && Some(e.step) == self.next_step_ignoring_started()
         })
+    }
+
+    /// Abort can still undo it: it is under way and retiring has not begun (once it has, the old credential
+    /// may be gone from a target, and only finishing the retire leaves every target a working one).
+    pub fn abortable(&self) -> bool {
+        self.state.in_progress() && !self.journal.iter().any(|e| e.step == RotationStep::Retire)
     }
 
     fn next_step_ignoring_started(&self) -> Option<RotationStep> {
@@ -241,6 +248,11 @@ pub struct RotationStatus {
     /// When `next` may retire (the end of the overlap), Unix seconds.
     #[ts(optional, type = "number")]
     pub retire_after: Option<i64>,
+    /// The target's refusal that blocks `next` (its way on is abort).
+    #[ts(optional)]
+    pub refused: Option<JournalEntry>,
+    /// Abort can still undo the rotation (false once retiring has begun: then it can only be finished).
+    pub abortable: bool,
 }
 
 /// What to rotate, and how.
@@ -279,6 +291,12 @@ pub enum RotationError {
     Overlap { at: String, left: String },
     #[error("{target} refused to {step}: {reason}. Nothing was replayed; abort to go back to the old credential")]
     TargetRefused { profile: String, target: String, step: &'static str, reason: String },
+    #[error("{target} refused to retire the old credential: {reason}. The new credential is in use everywhere; once the target is fixed, retiring again finishes the rotation")]
+    RetireRefused { profile: String, target: String, reason: String },
+    #[error("retiring the old credential of {profile} has begun, so it may be gone from some targets: the rotation can only be finished (retire again), not aborted")]
+    RetireBegun { profile: String },
+    #[error("the new credential is the one {profile} uses now: give a new one")]
+    SameCredential { profile: String },
     #[error("the new credential did not work: {saw}. The profile still uses the old one")]
     VerifyFailed { profile: String, saw: String },
     #[error(
@@ -292,6 +310,7 @@ impl RotationError {
         match self {
             RotationError::Overlap { .. } => ErrorCode::Waiting,
             RotationError::TargetRefused { .. }
+            | RotationError::RetireRefused { .. }
             | RotationError::VerifyFailed { .. }
             | RotationError::StillUsed { .. } => ErrorCode::Refused,
             RotationError::NoRotation { .. } => ErrorCode::NotFound,
@@ -305,6 +324,9 @@ impl RotationError {
                 Some(Remedy::AbortRotation { profile: profile.clone() })
             }
             RotationError::InProgress { profile, .. } => Some(Remedy::ResumeRotation { profile: profile.clone() }),
+            RotationError::RetireRefused { profile, .. } | RotationError::RetireBegun { profile } => {
+                Some(Remedy::FinishRotation { profile: profile.clone() })
+            }
             RotationError::StillUsed { profile, .. } => Some(Remedy::AbortRotation { profile: profile.clone() }),
             _ => None,
         }
@@ -418,7 +440,9 @@ impl crate::Keyward {
             }
         }
         let plan = next.map(|s| self.plan_lines(&r, s)).unwrap_or_default();
-        RotationStatus { state: r.state, plan, next, blocked, retire_after, rotation: r }
+        let refused = r.refused().cloned();
+        let abortable = r.abortable();
+        RotationStatus { state: r.state, plan, next, blocked, retire_after, refused, abortable, rotation: r }
     }
 
     fn plan_lines(&self, r: &Rotation, step: RotationStep) -> Vec<String> {
@@ -467,6 +491,9 @@ impl crate::Keyward {
     /// What `abort` would do, for its confirmation.
     pub fn rotation_abort_plan(&self, name: &str) -> Result<Vec<String>> {
         let r = self.load_rotation(name)?;
+        if r.state.in_progress() && !r.abortable() {
+            return Err(RotationError::RetireBegun { profile: name.into() }.into());
+        }
         let mut out = vec![format!("Abort: {}.", RotationStep::Abort.words())];
         for t in &r.targets {
             out.push(format!("- remove the new credential {} from {}", r.new_fingerprint, t.describe()));
@@ -543,6 +570,9 @@ impl crate::Keyward {
                 (info.info.kid.clone(), Some(key))
             }
         };
+        if new_secret.as_ref().is_some_and(|v| fingerprint(v) == old_fingerprint) {
+            return Err(RotationError::SameCredential { profile: name.into() }.into());
+        }
         let now = self.clock.now();
         let rotation = Rotation {
             profile: name.into(),
@@ -645,21 +675,21 @@ impl crate::Keyward {
             }
             kind => {
                 let field = field_of(kind).expect("secret kind");
-                // Before verify the new one waits in RotationNext; after, it is the profile's own.
-                let (new, old) = match r.state {
-                    RotationState::Created | RotationState::Deployed => (
-                        self.secret(store_id, &r.profile, SecretField::RotationNext)?,
-                        self.secret(store_id, &r.profile, field)?,
-                    ),
-                    _ => (
-                        self.secret(store_id, &r.profile, field)?,
-                        self.secret(store_id, &r.profile, SecretField::RotationPrevious)?,
-                    ),
-                };
-                let new = new.ok_or_else(|| {
+                // Where each value is depends on how far the switch got (verify moves the new one from
+                // RotationNext into the profile's field and the old one into RotationPrevious, one write at
+                // a time, and a kill can land between any two): each is found by its fingerprint, wherever
+                // it is, so an abort or a resumed step never takes the one for the other.
+                let mut held = Vec::new();
+                for f in [SecretField::RotationNext, field, SecretField::RotationPrevious] {
+                    if let Some(v) = self.secret(store_id, &r.profile, f)? {
+                        held.push(v);
+                    }
+                }
+                let find = |fp: &str| held.iter().find(|v| fingerprint(v) == fp).cloned();
+                let new = find(&r.new_fingerprint).ok_or_else(|| {
                     ConfigError::bad_field("rotation", "the new credential is missing from the keychain")
                 })?;
-                Ok((new, old))
+                Ok((new, find(&r.old_fingerprint)))
             }
         }
     }
@@ -902,7 +932,7 @@ impl crate::Keyward {
         crate::failpoint::hit("rotate:retire");
         if let Err((target, reason)) = self.apply_all(&r, Change::Retire, &new, old.as_ref(), &scopes) {
             self.journal(&name, RotationStep::Retire, Phase::Failed, format!("{target} refused: {reason}"), |_| {})?;
-            return Err(RotationError::TargetRefused { profile: name, target, step: "retire", reason }.into());
+            return Err(RotationError::RetireRefused { profile: name, target, reason }.into());
         }
         // Evidence: the old credential should now be refused where the new one works.
         let mut evidence = None;
@@ -983,6 +1013,11 @@ impl crate::Keyward {
         if !r.state.in_progress() {
             return Err(RotationError::Over { profile: name.into(), state: r.state.id() }.into());
         }
+        // Once retiring has begun the old credential may be gone from some targets: removing the new one
+        // too would leave a target with neither.
+        if !r.abortable() {
+            return Err(RotationError::RetireBegun { profile: name.into() }.into());
+        }
         let profile = self.profile(name)?;
         let store_id = self.config.load()?.store_id;
         let scopes = scopes_of(&profile);
@@ -993,11 +1028,26 @@ impl crate::Keyward {
             format!("aborting: removing {}", r.new_fingerprint),
             |_| {},
         )?;
-        let material = self.material(&r, &store_id).await;
-        if let Ok((new, old)) = &material {
-            if let Err((target, reason)) = self.apply_all(&r, Change::Abort, new, old.as_ref(), &scopes) {
-                self.journal(name, RotationStep::Abort, Phase::Failed, format!("{target} refused: {reason}"), |_| {})?;
-                return Err(RotationError::TargetRefused { profile: name.into(), target, step: "abort", reason }.into());
+        match self.material(&r, &store_id).await {
+            Ok((new, old)) => {
+                if let Err((target, reason)) = self.apply_all(&r, Change::Abort, &new, old.as_ref(), &scopes) {
+                    self.journal(
+                        name,
+                        RotationStep::Abort,
+                        Phase::Failed,
+                        format!("{target} refused: {reason}"),
+                        |_| {},
+                    )?;
+                    return Err(
+                        RotationError::TargetRefused { profile: name.into(), target, step: "abort", reason }.into()
+                    );
+                }
+            }
+            // Interrupted while creating it: nothing was deployed, there is nothing to remove.
+            Err(_) if !r.journal.iter().any(|e| e.step == RotationStep::Deploy) => {}
+            Err(e) => {
+                self.journal(name, RotationStep::Abort, Phase::Failed, e.audit_text(), |_| {})?;
+                return Err(e);
             }
         }
         // Back to the old credential.
