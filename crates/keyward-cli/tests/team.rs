@@ -552,3 +552,43 @@ fn an_unreachable_a_sealed_openbao_and_a_revoked_token_each_say_what_to_do() {
     let run = bob.run(&["profile", "list"]).ok();
     assert!(run.stderr.contains(&format!("warning: could not reach team T's OpenBao at {addr}")), "{}", run.stderr);
 }
+
+#[test]
+fn a_change_to_a_shared_profile_goes_to_the_team_never_only_to_one_machine() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let (alice, _) = alice_shares(&never, &rig, &bao, "T");
+    let bob_bao = bao.token("kw-canary-bao-token-bob-0002", "member", "bob");
+    never.borrow_mut().push(bob_bao.clone());
+    let bob = Person::new(&never);
+    bob.connect(&bao, "T", &bob_bao).ok();
+
+    // A setting: a new version of the team's entry, which the others see.
+    bob.run(&["profile", "edit", "svc", "--set", "audience=https://api.keyward.test"]).ok();
+    let (version, data) = bao.current("keyward/T/svc");
+    assert_eq!((version, data["profile"]["audience"].as_str()), (2, Some("https://api.keyward.test")), "{data}");
+    assert_eq!(data["clientSecret"], SECRET_1, "the shared secret is kept");
+    assert_eq!(data["changedBy"], "token-bob");
+    assert_eq!(alice.run(&["profile", "show", "svc", "--json"]).ok().json()["audience"], "https://api.keyward.test");
+    assert!(!bob.kw.read("config.json").contains("svc"), "and nothing of it in B's config file");
+
+    // An API key profile: the key and its fingerprint travel together.
+    let key_1 = "kw-canary-team-api-key-one";
+    let key_2 = "kw-canary-team-api-key-two";
+    never.borrow_mut().extend([key_1.to_string(), key_2.to_string()]);
+    alice.run_stdin(&["apikey", "set", "keys", "--stdin", "--placement", "header:X-API-Key"], key_1).ok();
+    let fp_1 = alice.run(&["profile", "show", "keys", "--json"]).ok().json()["apiKeyFingerprint"].clone();
+    alice.run(&["team", "share", "keys", "--team", "T"]).ok();
+    bob.run_stdin(&["apikey", "set", "keys", "--stdin"], key_2).ok();
+    assert!(bob.config()["profiles"].get("keys").is_none(), "no local copy shadows the team's profile");
+    assert_eq!(bob.kw.keychain("keys", "apiKey"), None, "the key is not in B's keychain");
+    let (_, data) = bao.current("keyward/T/keys");
+    assert_eq!(data["apiKey"], key_2);
+    let fp_2 = alice.run(&["profile", "show", "keys", "--json"]).ok().json()["apiKeyFingerprint"].clone();
+    assert_ne!(fp_1, fp_2, "the fingerprint the team sees is the new key's");
+    assert_eq!(data["profile"]["apiKeyFingerprint"], fp_2);
+    assert_eq!(alice.run(&["token", "keys"]).ok().stdout.trim(), key_2);
+    let list = bob.run(&["apikey", "list"]).ok().stdout;
+    assert!(list.contains("keys"), "the team's API keys are listed: {list}");
+}

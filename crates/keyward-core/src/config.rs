@@ -42,6 +42,9 @@ pub enum ConfigError {
         "timed out waiting for the lock {0}; another Keyward process holds it (remove the file if none is running)"
     )]
     LockTimeout(PathBuf),
+    /// A change to a team's profile goes to the team's store, which refused it or could not be reached.
+    #[error(transparent)]
+    Team(Box<crate::team::TeamError>),
 }
 
 impl ConfigError {
@@ -53,6 +56,7 @@ impl ConfigError {
         match self {
             ConfigError::NoSuchProfile(_) => Some(crate::Remedy::ListProfiles),
             ConfigError::NoSuchKey(_) => Some(crate::Remedy::ListKeys),
+            ConfigError::Team(e) => e.remedy(),
             _ => None,
         }
     }
@@ -69,6 +73,7 @@ impl ConfigError {
             | ConfigError::TooNew { .. }
             | ConfigError::TooLarge(_) => ErrorCode::BadInput,
             ConfigError::Io { .. } | ConfigError::LockTimeout(_) => ErrorCode::Internal,
+            ConfigError::Team(e) => e.code(),
         }
     }
 }
@@ -208,6 +213,22 @@ pub struct ConfigStore {
     /// Profiles shared by a team (read from its OpenBao at start-up): in every loaded config, never
     /// written to the file.
     shared: std::sync::Arc<std::sync::RwLock<BTreeMap<String, SharedProfile>>>,
+    /// Where a change to one of those goes (the team's store), set with them.
+    shared_writer: std::sync::Arc<std::sync::RwLock<SharedWriter>>,
+}
+
+/// Writes a changed team profile to its team's store (a new version, check-and-set against the one read).
+pub trait SharedProfileWriter: Send + Sync {
+    fn write_profile(&self, name: &str, profile: &Profile) -> Result<(), crate::team::TeamError>;
+}
+
+#[derive(Clone, Default)]
+struct SharedWriter(Option<std::sync::Arc<dyn SharedProfileWriter>>);
+
+impl std::fmt::Debug for SharedWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "SharedWriter(set)" } else { "SharedWriter(none)" })
+    }
 }
 
 /// A team's profile as this process read it.
@@ -222,13 +243,18 @@ const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
 impl ConfigStore {
     pub fn new(home: Home) -> Self {
-        ConfigStore { home, shared: Default::default() }
+        ConfigStore { home, shared: Default::default(), shared_writer: Default::default() }
     }
 
     /// Show these team profiles in every config this store loads (a name the file has keeps the file's
     /// profile); they are never written to the file.
     pub fn set_shared(&self, profiles: BTreeMap<String, SharedProfile>) {
         *self.shared.write().unwrap_or_else(|p| p.into_inner()) = profiles;
+    }
+
+    /// Where a change to a team profile goes: without one, such a change is refused.
+    pub fn set_shared_writer(&self, writer: std::sync::Arc<dyn SharedProfileWriter>) {
+        *self.shared_writer.write().unwrap_or_else(|p| p.into_inner()) = SharedWriter(Some(writer));
     }
 
     /// The team a profile of the loaded config comes from, if it is a team's.
@@ -286,8 +312,39 @@ impl ConfigStore {
         let _lock = self.home.lock("config", LOCK_WAIT)?;
         let mut config = self.load()?;
         let out = change(&mut config)?;
+        self.write_shared(&config)?;
         self.write(&config)?;
         Ok(out)
+    }
+
+    /// A changed team profile goes to its team's store (before the file: a refusal there changes
+    /// nothing here), and this process then sees the new version.
+    fn write_shared(&self, config: &Config) -> Result<(), ConfigError> {
+        let changed: Vec<(String, String, Profile)> = self
+            .shared
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter_map(|(name, s)| {
+                let p = config.profiles.get(name).filter(|p| **p != s.profile)?;
+                Some((name.clone(), s.team.clone(), p.clone()))
+            })
+            .collect();
+        for (name, team, profile) in changed {
+            let writer = self.shared_writer.read().unwrap_or_else(|p| p.into_inner()).0.clone();
+            let writer = writer.ok_or_else(|| {
+                ConfigError::Team(Box::new(crate::team::TeamError::Shared {
+                    team,
+                    profile: name.clone(),
+                    what: "changing its settings",
+                }))
+            })?;
+            writer.write_profile(&name, &profile).map_err(|e| ConfigError::Team(Box::new(e)))?;
+            if let Some(s) = self.shared.write().unwrap_or_else(|p| p.into_inner()).get_mut(&name) {
+                s.profile = profile;
+            }
+        }
+        Ok(())
     }
 
     /// Atomic write: a temp file in the same directory, flushed to disk, then renamed over the old one.

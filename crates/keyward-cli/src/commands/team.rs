@@ -5,7 +5,7 @@ use keyward_core::team::{self, TeamConfig, TeamEnv};
 use keyward_core::Keyward;
 
 use super::{print_json, read_stdin_secret, Result};
-use crate::{Command, ProfileCmd, RotateCmd, SecretCmd, TeamCmd};
+use crate::{ApikeyCmd, Command, ProfileCmd, RotateCmd, SecretCmd, TeamCmd};
 
 /// The team profiles a command needs read from OpenBao before it runs.
 pub enum Needed {
@@ -39,6 +39,10 @@ pub fn needed(command: &Command) -> Needed {
             RotateCmd::Due { .. } => Needed::All,
         },
         Command::Team(TeamCmd::Share { profile, .. }) => one(profile),
+        // An API key for a team profile goes to the team; without reading it first, `apikey set` would
+        // make a local profile of that name that hides the team's.
+        Command::Apikey(ApikeyCmd::Set { name, .. } | ApikeyCmd::New { name, .. }) => one(name),
+        Command::Apikey(ApikeyCmd::List { .. }) => Needed::All,
         _ => Needed::Nothing,
     }
 }

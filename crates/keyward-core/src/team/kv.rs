@@ -74,7 +74,12 @@ impl Kv<'_> {
     ) -> Result<(u16, Value), TeamError> {
         let what = self.what();
         let url = format!("{}/v1/{path}", self.cfg.addr);
-        let mut req = self.http.request(method, &url).header("X-Vault-Token", self.token.expose());
+        // Marked sensitive: never shown by a Debug of the request, nor by HTTP tracing.
+        let mut token = reqwest::header::HeaderValue::from_str(self.token.expose()).map_err(|_| {
+            TeamError::BadSetting { what: "OpenBao token", problem: "it holds characters a token cannot have".into() }
+        })?;
+        token.set_sensitive(true);
+        let mut req = self.http.request(method, &url).header("X-Vault-Token", token);
         if let Some(b) = body {
             req = req.json(b);
         }

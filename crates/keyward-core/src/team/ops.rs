@@ -145,7 +145,9 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
     if !entries.is_empty() {
         cx.config.set_shared(shared);
         let base = cx.secrets.clone();
-        cx.secrets = Arc::new(TeamSecrets::new(base, entries, env.token.is_some()));
+        let store = Arc::new(TeamSecrets::new(base, entries, env.token.is_some()));
+        cx.config.set_shared_writer(store.clone());
+        cx.secrets = store;
     }
     Ok(problems)
 }

@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use super::kv::Kv;
 use super::{TeamConfig, TeamError, SHARED};
+use crate::config::SharedProfileWriter;
 use crate::keychain::{KeychainError, SecretField, SecretStore};
+use crate::profile::Profile;
 use crate::secret::Secret;
 
 /// One team profile's KV entry as this process holds it.
@@ -66,15 +68,28 @@ impl TeamSecrets {
 
     /// Write a new version of the entry with `field` set (or removed), cas against the version held.
     fn write(&self, profile: &str, field: SecretField, value: Option<&Secret>) -> Result<(), KeychainError> {
+        self.write_entry(profile, |data| {
+            match value {
+                Some(v) => data.insert(field.name().into(), Value::String(v.expose().to_string())),
+                None => data.remove(field.name()),
+            };
+        })
+        .map_err(|e| KeychainError::Team(Box::new(e)))
+    }
+
+    /// Write a new version of the entry, changed by `change`, check-and-set against the version held; on
+    /// success this process holds the new version.
+    fn write_entry(
+        &self,
+        profile: &str,
+        change: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<(), TeamError> {
         let (team, cfg, token, version, mut data) = {
             let entries = self.entries();
             let e = entries.get(profile).expect("routed to an entry");
             (e.team.clone(), e.cfg.clone(), e.token.clone(), e.version, e.data.clone())
         };
-        match value {
-            Some(v) => data.insert(field.name().into(), Value::String(v.expose().to_string())),
-            None => data.remove(field.name()),
-        };
+        change(&mut data);
         let name = profile.to_string();
         let (new_version, data) = block_on(async move {
             let http = crate::http::client();
@@ -83,14 +98,26 @@ impl TeamSecrets {
             data.insert("changedBy".into(), Value::String(who));
             let body = Value::Object(data.clone());
             kv.write(&name, &body, version).await.map(|v| (v, data))
-        })
-        .map_err(|e| KeychainError::Team(Box::new(e)))?;
+        })?;
         if let Some(e) = self.entries().get_mut(profile) {
             e.version = new_version;
             e.data = data;
         }
         tracing::info!(profile, version = new_version, "wrote a new version of the team's entry");
         Ok(())
+    }
+}
+
+/// A changed setting of a team profile is a new version of its entry, like a changed shared secret.
+impl SharedProfileWriter for TeamSecrets {
+    fn write_profile(&self, name: &str, profile: &Profile) -> Result<(), TeamError> {
+        if !self.entries().contains_key(name) {
+            return Err(TeamError::NotShared(name.into()));
+        }
+        let value = serde_json::to_value(profile).expect("a profile serialises");
+        self.write_entry(name, |data| {
+            data.insert("profile".into(), value);
+        })
     }
 }
 
