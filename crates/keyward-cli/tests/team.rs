@@ -592,3 +592,42 @@ fn a_change_to_a_shared_profile_goes_to_the_team_never_only_to_one_machine() {
     let list = bob.run(&["apikey", "list"]).ok().stdout;
     assert!(list.contains("keys"), "the team's API keys are listed: {list}");
 }
+
+#[test]
+fn a_deleted_name_can_be_shared_again_and_an_entry_that_is_no_profile_is_named() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let (alice, _) = alice_shares(&never, &rig, &bao, "T");
+
+    // Someone deletes the team's svc (its latest version; the history stays): it is gone for everyone,
+    // and sharing a profile under that name again writes on top of the history.
+    bao.ok("DELETE", "secret/data/keyward/T/svc", None);
+    alice.run(&["token", "svc"]).fails(2, "no profile named \"svc\"");
+    alice.add_profile(&rig, "svc", SECRET_2);
+    let run = alice.run(&["team", "share", "svc", "--team", "T"]).ok();
+    assert!(run.stderr.contains("Shared svc with team T (version 2; moved clientSecret)"), "{}", run.stderr);
+    assert_eq!(bao.current("keyward/T/svc").1["clientSecret"], SECRET_2);
+    alice.token(&rig, "svc");
+    // A name the team holds is never overwritten by sharing.
+    alice.add_profile(&rig, "other", SECRET_1);
+    bao.ok(
+        "POST",
+        "secret/data/keyward/T/other",
+        Some(serde_json::json!({ "data": { "profile": { "strategy": "api-key" } } })),
+    );
+    alice
+        .run(&["team", "share", "other", "--team", "T"])
+        .fails(3, "team T already shares a profile named other (version 1)");
+
+    // An entry that names one of the reader's own key pairs is refused, not used to sign.
+    alice.run(&["key", "new", "mine", "--alg", "ES384"]).ok();
+    let entry = serde_json::json!({ "data": { "profile": {
+        "strategy": "private-key-jwt", "url": rig.token_endpoint, "clientId": "pkjwt-es384", "keyName": "mine"
+    } } });
+    bao.ok("POST", "secret/data/keyward/T/signer", Some(entry));
+    alice.run(&["token", "signer"]).fails(3, "team T's entry signer is not a profile this Keyward can read");
+    let run = alice.run(&["profile", "list"]).ok();
+    assert!(run.stderr.contains("signs with a key pair (keyName)"), "{}", run.stderr);
+    assert!(run.stdout.contains("svc"), "the readable ones are listed: {}", run.stdout);
+}

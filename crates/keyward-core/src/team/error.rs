@@ -22,7 +22,7 @@ pub enum TeamError {
     #[error("team {team}'s OpenBao policy does not let your token {op} {path}; ask whoever runs it for that capability (members read, rotators write), or leave the change to someone who has it")]
     PermissionDenied { team: String, op: &'static str, path: String },
     /// Check-and-set failed: someone else wrote the secret since it was read. Nothing was written.
-    #[error("someone else changed {profile} in team {team} since you read it (you had version {read}; it is at version {current} now{by}{when}); nothing was written: here is the new version, try again on top of it", by = .changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), when = .changed_at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default())]
+    #[error("someone else changed {profile} in team {team} since you read it (you had version {read}; it is at version {current} now{by}{when}); nothing was written; run the command again to make your change on top of theirs", by = .changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), when = .changed_at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default())]
     Conflict {
         team: String,
         profile: String,

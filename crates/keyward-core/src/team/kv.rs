@@ -21,12 +21,23 @@ pub struct Kv<'a> {
     pub token: &'a Secret,
 }
 
-/// A KV v2 entry as read: its data and which version it is.
-#[derive(Debug, Clone)]
+/// A KV v2 entry as read: its data and which version it is. Its data holds shared secrets: Debug shows
+/// only the names of its fields.
+#[derive(Clone)]
 pub struct Versioned {
     pub data: serde_json::Map<String, Value>,
     pub version: u64,
     pub created_time: String,
+}
+
+impl std::fmt::Debug for Versioned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Versioned")
+            .field("fields", &self.data.keys().collect::<Vec<_>>())
+            .field("version", &self.version)
+            .field("created_time", &self.created_time)
+            .finish()
+    }
 }
 
 /// A KV v2 entry's history: every version kept, with when it was written.
@@ -160,7 +171,11 @@ impl Kv<'_> {
                         now.data.get("changedBy").and_then(|b| b.as_str()).map(String::from),
                         Some(now.created_time),
                     ),
-                    None => (0, None, None),
+                    // Its latest version is deleted: the history still says which version it is at.
+                    None => {
+                        let current = self.metadata(name).await.ok().flatten().map(|m| m.current_version);
+                        (current.unwrap_or(0), None, None)
+                    }
                 };
                 Err(TeamError::Conflict {
                     team: self.team.into(),

@@ -56,6 +56,10 @@ fn profile_of(team: &str, name: &str, entry: &Versioned) -> Result<Profile, Team
     let raw = entry.data.get("profile").cloned().ok_or_else(|| bad("it has no profile field".into()))?;
     let profile: Profile = serde_json::from_value(raw).map_err(|e| bad(e.to_string()))?;
     profile.check_values().map_err(|e| bad(e.to_string()))?;
+    if profile.key_name.is_some() {
+        // The key would be one of this machine's own: a team entry must not pick which of them signs.
+        return Err(bad("it signs with a key pair (keyName), which a team cannot share yet".into()));
+    }
     Ok(profile)
 }
 
@@ -334,8 +338,20 @@ pub async fn share(cx: &Context, env: &TeamEnv, name: &str, team: &str) -> Resul
         }
     }
     data.insert("changedBy".into(), Value::String(me.display_name));
-    let version = match kv.write(name, &Value::Object(data), 0).await {
+    let data = Value::Object(data);
+    let version = match kv.write(name, &data, 0).await {
         Ok(v) => v,
+        // The name's latest version was deleted in the team's OpenBao: it is free again, and the
+        // profile goes on top of that history (still check-and-set).
+        Err(TeamError::Conflict { current, .. }) if current > 0 && kv.read(name).await?.is_none() => {
+            match kv.write(name, &data, current).await {
+                Ok(v) => v,
+                Err(TeamError::Conflict { current, .. }) => {
+                    return Err(TeamError::Exists { team: team.into(), profile: name.into(), version: current }.into())
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
         Err(TeamError::Conflict { current, .. }) => {
             return Err(TeamError::Exists { team: team.into(), profile: name.into(), version: current }.into())
         }

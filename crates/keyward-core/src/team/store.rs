@@ -114,6 +114,15 @@ impl SharedProfileWriter for TeamSecrets {
         if !self.entries().contains_key(name) {
             return Err(TeamError::NotShared(name.into()));
         }
+        let team = self.entries().get(name).map(|e| e.team.clone()).unwrap_or_default();
+        if profile.key_name.is_some() {
+            return Err(TeamError::BadSetting {
+                what: "profile",
+                problem: format!(
+                    "{name} is shared by team {team}, and a team profile cannot sign with a key pair (keyName) yet"
+                ),
+            });
+        }
         let value = serde_json::to_value(profile).expect("a profile serialises");
         self.write_entry(name, |data| {
             data.insert("profile".into(), value);
