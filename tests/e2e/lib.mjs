@@ -4,7 +4,7 @@
 // gnome-keyring, and Xvfb); see tests/e2e/README.md.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -150,6 +150,22 @@ export async function shot(browser, name) {
   await browser.saveScreenshot(join(ARTIFACTS, `${name}.png`));
 }
 
+/** `shot`, and when KEYWARD_E2E_DOCS=1 also docs/screenshots/NAME.png (the README's pictures come from the
+ * real window). */
+export async function docShot(browser, name) {
+  await shot(browser, name);
+  if (process.env.KEYWARD_E2E_DOCS === '1') copyFileSync(join(ARTIFACTS, `${name}.png`), join(ROOT, 'docs/screenshots', `${name}.png`));
+}
+
+/** Scroll the page (the app's <main>) so that the element matching `selector` is `offset` px below its top. */
+export async function scrollToTop(browser, selector, offset = 24) {
+  await browser.execute((sel, off) => {
+    const main = document.querySelector('main');
+    const el = document.querySelector(sel);
+    if (main && el) main.scrollBy(0, el.getBoundingClientRect().top - main.getBoundingClientRect().top - off);
+  }, selector, offset);
+}
+
 /** XPath string literal for any text. */
 function literal(text) {
   if (!text.includes("'")) return `'${text}'`;
@@ -175,7 +191,12 @@ export async function click(browser, text, { timeout = 10_000 } = {}) {
  * value back; and WebKitWebDriver does not select all on Ctrl-A: select from script and delete with a key,
  * then check the field is empty before typing.) */
 export async function fill(browser, id, value) {
-  const el = await browser.$(`#${id}`);
+  return fillIn(browser, `#${id}`, value);
+}
+
+/** `fill` for any selector (an input known by its aria-label). */
+export async function fillIn(browser, selector, value) {
+  const el = await browser.$(selector);
   await el.waitForDisplayed({ timeout: 10_000 });
   await el.scrollIntoView({ block: 'center' });
   await el.click();
@@ -188,8 +209,8 @@ export async function fill(browser, id, value) {
     await browser.keys(['Backspace']);
   }
   const left = String(await el.getValue());
-  if (left !== '') throw new Error(`could not clear #${id}: it still holds ${JSON.stringify(left)}`);
-  await el.addValue(value);
+  if (left !== '') throw new Error(`could not clear ${selector}: it still holds ${JSON.stringify(left)}`);
+  if (value !== '') await el.addValue(value);
 }
 
 /** Wait until an element matching `selector` shows `text` (a substring); returns its text. */

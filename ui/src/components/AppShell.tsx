@@ -65,7 +65,11 @@ export function AppShell({
         </nav>
         <p className="sidebar-foot">Secrets stay in your OS keychain.</p>
       </aside>
-      <main ref={main} className="page" id="main" tabIndex={-1}>
+      {/* position: relative makes <main> (the scrolling box) the containing block of the page's
+          visually-hidden elements (live regions, file inputs): otherwise they are placed against the
+          document, a long page makes the document itself scrollable, and focusing something low on the
+          page (the Inspector's verdict) scrolls the whole window up, sidebar and all, over a blank strip. */}
+      <main ref={main} className="page" id="main" tabIndex={-1} style={{ position: "relative" }}>
         <div className="page-inner">{children}</div>
       </main>
     </div>

@@ -474,11 +474,15 @@ function InspectionView({ result, profile }: { result: Inspection; profile?: str
   );
 }
 
+/** A reason that starts with a header or claim name ("kid k1: the signature does not match…",
+ * 'alg "none": the token is unsigned…') keeps it as written: "Kid", "Alg" would read as words. */
+const LEADING_NAME = /^(alg|kid|typ|cty|crit|jku|jwk|x5u|x5c|x5t|iss|sub|aud|exp|nbf|iat|jti|azp|scope)\b/;
+
 /** The core's summary without its leading verdict word, which the banner's heading already says
- * ("Invalid: exp: expired…" → "exp: expired…"). */
+ * ("Invalid: expired 61 min ago … (exp check)" → "Expired 61 min ago … (exp check)"). */
 function reasonOf(result: Inspection): string {
   const rest = result.summary.replace(/^(Valid|Invalid|Not verified):\s*/, "");
-  return /^[\w-]+: /.test(rest) ? rest : rest.charAt(0).toUpperCase() + rest.slice(1);
+  return /^[\w-]+: /.test(rest) || LEADING_NAME.test(rest) ? rest : rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 /** "Expires in 49:12" or "Expired 10 min ago", every second, from the token's expiry. */
