@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use common::{repo_root, Kw, Rig, Run};
 
 /// The client secrets the rig's `cc-rotating` client accepts (canaries: they must never be printed).
@@ -180,11 +181,20 @@ impl<'a> Person<'a> {
     }
 
     fn check(&self, args: &[&str], run: &Run) {
-        let prints_secret = matches!(args.first(), Some(&"token") | Some(&"secret")) && !args.contains(&"--dry-run");
+        let first = args.first().copied().unwrap_or_default();
         for canary in self.never.borrow().iter() {
-            assert!(!run.stderr.contains(canary.as_str()), "`keyward {}` wrote a secret to stderr", args.join(" "));
-            if !prints_secret {
-                assert!(!run.stdout.contains(canary.as_str()), "`keyward {}` printed a secret", args.join(" "));
+            // `token` and `export` print the credential a request carries (an access token, an API key),
+            // never a client secret nor an OpenBao token; `secret reveal` prints what it was asked for.
+            let minting = canary.starts_with("kw-canary-team-client-secret") || canary.starts_with("kw-canary-bao-");
+            let prints_secret =
+                (matches!(first, "token" | "export") && !minting && !args.contains(&"--dry-run")) || first == "secret";
+            // As is, and as an HTTP trace would carry it: base64 alone and in a Basic credential.
+            let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+            for form in [canary.clone(), b64(canary), b64(&format!("cc-rotating:{canary}"))] {
+                assert!(!run.stderr.contains(&form), "`keyward {}` wrote a secret to stderr", args.join(" "));
+                if !prints_secret {
+                    assert!(!run.stdout.contains(&form), "`keyward {}` printed a secret", args.join(" "));
+                }
             }
         }
         assert!(!run.stderr.contains("panicked"), "`keyward {}` panicked: {}", args.join(" "), run.stderr);
@@ -336,6 +346,14 @@ fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_persona
     }
     assert!(data.get("accessToken").is_none() && data.get("refreshToken").is_none(), "{data}");
 
+    // Commands that show the profile, or what a request would send, hold no secret (checked on each run).
+    let dry = bob.run(&["token", "svc", "--dry-run"]).ok().stdout;
+    assert!(dry.contains("cc-rotating"), "{dry}");
+    bob.run(&["profile", "show", "svc"]).ok();
+    bob.run(&["team", "status", "--json"]).ok();
+    bob.run(&["team", "list", "--json"]).ok();
+    bob.run(&["export", "dotenv", "svc"]).ok();
+    bob.run(&["audit"]).ok();
     // The one way to print the shared secret is to ask for it.
     assert_eq!(bob.run(&["secret", "reveal", "svc", "clientSecret"]).ok().stdout.trim(), SECRET_1);
     // `team status` names the version and who wrote it.
