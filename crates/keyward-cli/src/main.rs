@@ -107,7 +107,8 @@ pub enum Command {
         /// IdP entity ID the Issuer must be)
         #[arg(long, value_name = "URL")]
         issuer: Option<String>,
-        /// Inspect this profile's current access token (or the given one) against its issuer and audience
+        /// Inspect this profile's current access token (or the given one) against its issuer and audience; an
+        /// opaque token is asked about at its provider (RFC 7662 introspection, as the profile's client)
         #[arg(long, value_name = "NAME")]
         profile: Option<String>,
         /// An audience the token's aud must hold (SAML: the SP entity ID its AudienceRestriction must name)

@@ -193,3 +193,54 @@ fn tokens_from_the_test_provider_verify_through_discovery_and_by_profile() {
     assert_eq!(code, 3);
     assert!(check(&v, "signature")["reason"].as_str().unwrap().contains("refetched once, still missing"), "{v}");
 }
+
+/// An opaque token (the provider's refresh tokens are) is read by nobody but its issuer: with a profile of
+/// that provider, `inspect` asks it (RFC 7662 introspection, as the profile's client): active is valid;
+/// revoked, or a made-up token, is not; without a profile it says what an opaque token is and what to give.
+#[test]
+fn an_opaque_token_is_asked_about_at_the_profiles_provider() {
+    let rig = Rig::start(&[]);
+    let kw = Kw::new();
+    kw.add_demo(&rig, "demo", "openid offline_access read:users");
+    kw.run(&["login", "demo"]).ok();
+    let rt = kw.keychain("demo", "refreshToken").unwrap();
+    assert_eq!(rt.split('.').count(), 1, "the provider's refresh tokens are opaque");
+
+    let (code, v, stderr) = inspect(&kw, &rt, &["--profile", "demo", "--require-scope", "write:users"]);
+    assert_eq!((code, v["kind"].as_str(), v["verdict"].as_str()), (0, Some("opaque"), Some("valid")), "{v}\n{stderr}");
+    let active = check(&v, "active");
+    assert_eq!(active["status"], "pass");
+    assert!(
+        active["reason"].as_str().unwrap().contains("introspection")
+            && active["reason"].as_str().unwrap().contains("native-app"),
+        "{v}"
+    );
+    assert_eq!(check(&v, "exp")["status"], "pass", "{v}");
+    assert_eq!(check(&v, "scope")["status"], "warn", "write:users was not granted: {v}");
+    assert!(v["expiresAt"].as_i64().is_some(), "{v}");
+    let out = v.to_string();
+    assert!(!out.contains(&rt) && !stderr.contains(&rt), "the token is never echoed");
+
+    // Human output, the token as an argument: the verdict and the check list.
+    let run = kw.run(&["inspect", &rt, "--profile", "demo"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("Valid: its issuer says the token is active") && run.stdout.contains("PASS  active"),
+        "{}",
+        run.stdout
+    );
+
+    // Made up, then revoked: the provider says not active, exit 3, in red words.
+    let (code, v, _) = inspect(&kw, "Zm9vYmFyYmF6cXV4cXV1eA", &["--profile", "demo"]);
+    assert_eq!((code, v["verdict"].as_str()), (3, Some("invalid")), "{v}");
+    assert!(check(&v, "active")["reason"].as_str().unwrap().contains("not active"), "{v}");
+    kw.run(&["revoke", "demo"]).ok();
+    let (code, v, _) = inspect(&kw, &rt, &["--profile", "demo"]);
+    assert_eq!((code, check(&v, "active")["status"].as_str()), (3, Some("fail")), "a revoked token: {v}");
+
+    // Without a profile there is no one to ask: bad input, saying what it is and what would read it.
+    let run = kw.run_stdin(&["inspect", "-"], &rt);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("opaque token") && run.stderr.contains("introspection"), "{}", run.stderr);
+    assert!(!run.stderr.contains(&rt));
+}

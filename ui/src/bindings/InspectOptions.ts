@@ -6,7 +6,12 @@ import type { NamedText } from "./NamedText";
 /**
  * What to check a token against.
  */
-export type InspectOptions = { keys: KeySource | null, 
+export type InspectOptions = { 
+/**
+ * Check against this profile: its issuer's keys, its issuer and audience (unless named here), and an
+ * opaque token asked about at its provider (RFC 7662 introspection, as the profile's client).
+ */
+profile: string | null, keys: KeySource | null, 
 /**
  * The `iss` the token must carry.
  */

@@ -8,9 +8,10 @@ import type { Verdict } from "./Verdict";
  */
 export type Inspection = { 
 /**
- * `jwt` (a signed JWT, JWS compact form) or `saml` (a SAML 2.0 Assertion, or the Response carrying
+ * `jwt` (a signed JWT, JWS compact form), `saml` (a SAML 2.0 Assertion, or the Response carrying
  * it: header holds the Response, Assertion and signature facts, claims the subject, conditions,
- * authentication and the attributes as `attribute:NAME` rows).
+ * authentication and the attributes as `attribute:NAME` rows), or `opaque` (a token only its issuer
+ * reads: claims hold what its introspection endpoint said, header is empty).
  */
 kind: string, verdict: Verdict, 
 /**

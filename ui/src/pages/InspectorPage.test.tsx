@@ -24,7 +24,7 @@ const checkRow = (name: string) =>
     .find((li) => li.querySelector(".check-name")?.textContent === name)!;
 
 async function paste(user: ReturnType<typeof renderAt>["user"], text: string) {
-  await user.click(await screen.findByLabelText("JWT, SAML assertion or SAMLResponse"));
+  await user.click(await screen.findByLabelText("JWT, opaque token, SAML assertion or SAMLResponse"));
   await user.paste(text);
 }
 
@@ -112,13 +112,39 @@ describe("the Inspector", () => {
     const alert = await screen.findByRole("alert");
     expect(alert.dataset.code).toBe("badInput");
     expect(alert.textContent).toContain("this is not a JWT: a JWT is three base64url parts separated by dots, and this has 1");
-    expect((screen.getByLabelText("JWT, SAML assertion or SAMLResponse") as HTMLTextAreaElement).value).toBe("opaque-abc123");
+    expect((screen.getByLabelText("JWT, opaque token, SAML assertion or SAMLResponse") as HTMLTextAreaElement).value).toBe("opaque-abc123");
     expect(document.querySelector("section.verdict")).toBeNull();
+  });
+
+  it("asks an opaque token's provider through the chosen profile: active is Valid, revoked is Invalid; without one, says what to choose", async () => {
+    const github = fakeProfile("github", { issuer: "https://login.example.com", clientId: "native-app", scopes: "openid read:users" });
+    const { user, fake } = renderAt("#/inspect", { profiles: [github, fakeProfile("plain", { strategy: "api-key", issuer: null })] });
+    await paste(user, "Zm9vYmFyYmF6cXV4cXV1eA");
+    await user.click(screen.getByRole("button", { name: "Inspect" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("an opaque token, which only its issuer can read");
+
+    const choose = screen.getByLabelText("Profile of its provider");
+    expect(within(choose).getAllByRole("option").map((o) => o.textContent)).toEqual(["None", "github"]);
+    await user.selectOptions(choose, "github");
+    await user.type(screen.getByLabelText("Required scopes"), "write:users");
+    await user.click(screen.getByRole("button", { name: "Inspect" }));
+    const banner = await screen.findByRole("region", { name: /^Valid/ });
+    expect(banner.textContent).toContain("Opaque token, by introspection");
+    expect(checkRow("active").textContent).toMatch(/^PASS.*introspection endpoint https:\/\/login\.example\.com\/token\/introspection says it is active, issued to native-app/);
+    expect(checkRow("scope").textContent).toMatch(/^WARN.*lacks write:users/);
+    expect(within(screen.getByRole("table", { name: "What its issuer said" })).getByText("native-app")).toBeTruthy();
+    expect((fake.callsTo("inspectToken").at(-1) as [string, InspectOptions])[1].profile).toBe("github");
+
+    await user.clear(screen.getByLabelText("JWT, opaque token, SAML assertion or SAMLResponse"));
+    await paste(user, "revoked-Zm9vYmFy");
+    await user.click(screen.getByRole("button", { name: "Inspect" }));
+    expect((await screen.findByRole("region", { name: /^Invalid/ })).className).toContain("verdict-invalid");
+    expect(checkRow("active").textContent).toMatch(/^FAIL.*not active/);
   });
 
   it("reads a token file dropped onto the box, and refuses a file over 1 MiB with the reason", async () => {
     renderAt("#/inspect");
-    const box = (await screen.findByLabelText("JWT, SAML assertion or SAMLResponse")) as HTMLTextAreaElement;
+    const box = (await screen.findByLabelText("JWT, opaque token, SAML assertion or SAMLResponse")) as HTMLTextAreaElement;
     const token = fakeSignedJwt();
     fireEvent.drop(box, { dataTransfer: { files: [new File([`${token}\n`], "token.txt")] } });
     await waitFor(() => expect(box.value).toBe(token));
@@ -153,7 +179,7 @@ describe("the Inspector", () => {
     expect(fake.callsTo("inspectProfile")).toHaveLength(1);
     expect(fake.callsTo("inspectProfile")[0]?.[0]).toBe("github");
     expect(fake.callsTo("inspectToken")).toHaveLength(0);
-    expect(screen.queryByLabelText("JWT, SAML assertion or SAMLResponse")).toBeNull();
+    expect(screen.queryByLabelText("JWT, opaque token, SAML assertion or SAMLResponse")).toBeNull();
     expect(checkRow("signature").textContent).toContain("the JWKS of https://github.example.com (from its discovery document)");
     // Nothing on the page is a token: no JWT (base64url of '{"' begins "eyJ") in its text or its fields.
     expect(document.body.textContent).not.toMatch(/eyJ/);

@@ -28,6 +28,8 @@ type KeyMode = "none" | "issuer" | "jwksUrl" | "jwksFile";
 type MetadataMode = "none" | "url" | "file";
 
 const VERDICT_LABEL: Record<Verdict, string> = { valid: "Valid", invalid: "Invalid", unverified: "Not verified" };
+/** The core's `Inspection.kind`, for the verdict banner. */
+const KIND_LABEL: Record<string, string> = { jwt: "JWT", saml: "SAML assertion", opaque: "Opaque token, by introspection" };
 const STATUS_LABEL: Record<CheckStatus, string> = { pass: "PASS", fail: "FAIL", skipped: "SKIP", warn: "WARN" };
 
 /** A file's text, refused over MAX_FILE_BYTES with a message that says so. */
@@ -57,6 +59,20 @@ export function InspectorPage({ profile }: { profile?: string }) {
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [pending, setPending] = useState(false);
+  /** A pasted token checked against this profile: its issuer, audience, and its provider's introspection. */
+  const [against, setAgainst] = useState("");
+  const [profileNames, setProfileNames] = useState<string[]>([]);
+  useEffect(() => {
+    if (profile) return;
+    let live = true;
+    platform.listProfiles().then(
+      (all) => live && setProfileNames(all.filter((p) => p.issuer).map((p) => p.name)),
+      () => live && setProfileNames([]),
+    );
+    return () => {
+      live = false;
+    };
+  }, [platform, profile]);
   const [result, setResult] = useState<Inspection | null>(null);
   const [error, setError] = useState<AppError | null>(null);
 
@@ -70,6 +86,7 @@ export function InspectorPage({ profile }: { profile?: string }) {
     if (keyMode === "jwksFile" && jwksFile) keys = { kind: "jwksDocument", value: jwksFile };
     const meta = metadataUrl.trim();
     return {
+      profile: !profile && against ? against : null,
       keys,
       issuer: issuer.trim() || null,
       audience: audience.trim() || null,
@@ -179,7 +196,7 @@ export function InspectorPage({ profile }: { profile?: string }) {
             </div>
             <div className="field">
               <label className="field-label" htmlFor="inspect-token">
-                JWT, SAML assertion or SAMLResponse
+                JWT, opaque token, SAML assertion or SAMLResponse
               </label>
               <textarea
                 id="inspect-token"
@@ -226,6 +243,30 @@ export function InspectorPage({ profile }: { profile?: string }) {
                 Read as SAML
               </label>
             </div>
+            {profileNames.length > 0 && (
+              <div className="field">
+                <label className="field-label" htmlFor="inspect-against-profile">
+                  Profile of its provider
+                </label>
+                <select
+                  id="inspect-against-profile"
+                  value={against}
+                  aria-describedby="inspect-against-profile-help"
+                  onChange={(e) => setAgainst(e.target.value)}
+                >
+                  <option value="">None</option>
+                  {profileNames.map((n) => (
+                    <option key={n} value={n}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+                <p className="field-help" id="inspect-against-profile-help">
+                  Checks the token against this profile's issuer and audience. An opaque token (not a JWT), which only its
+                  issuer can read, is asked about at the provider as this profile's client (introspection).
+                </p>
+              </div>
+            )}
           </section>
         )}
 
@@ -440,7 +481,7 @@ function InspectionView({ result, profile }: { result: Inspection; profile?: str
         <div className="verdict-body">
           <h2 id="verdict-title">
             {VERDICT_LABEL[result.verdict]}
-            <span className="verdict-kind">{saml ? "SAML assertion" : "JWT"}</span>
+            <span className="verdict-kind">{KIND_LABEL[result.kind] ?? result.kind}</span>
           </h2>
           <p id="verdict-summary">{reasonOf(result)}</p>
           {profile && <p className="verdict-profile">The current access token of profile {profile}; it stayed in Keyward.</p>}
@@ -469,7 +510,7 @@ function InspectionView({ result, profile }: { result: Inspection; profile?: str
       {/* A SAML assertion's attributes are what its reader came for: first after the checks. */}
       {attributes.length > 0 && <FieldTable title="Attributes" fields={attributes.map((f) => ({ ...f, name: f.name.slice("attribute:".length) }))} />}
       <FieldTable title={saml ? "Response and Assertion" : "Header"} fields={result.header} />
-      <FieldTable title={saml ? "Subject and conditions" : "Claims"} fields={claims} />
+      <FieldTable title={saml ? "Subject and conditions" : result.kind === "opaque" ? "What its issuer said" : "Claims"} fields={claims} />
     </div>
   );
 }

@@ -22,6 +22,7 @@ export const FAKE_IDP = "https://idp.example.com/saml";
 
 /** Options that ask for nothing: decode, and check only what needs no key. */
 export const NO_OPTIONS: InspectOptions = {
+  profile: null,
   keys: null,
   issuer: null,
   audience: null,
@@ -211,9 +212,47 @@ export function fakeSamlInspection(options: InspectOptions = NO_OPTIONS): Inspec
 
 const notAToken = (parts: number): AppError => ({
   code: "badInput",
-  message: `this is not a JWT: a JWT is three base64url parts separated by dots, and this has ${parts} (an opaque token only its issuer can read)`,
+  message: `this is not a JWT: a JWT is three base64url parts separated by dots, and this has ${parts}: an opaque token, which only its issuer can read (inspect it with a profile of that provider, which asks the provider: introspection)`,
   remedy: null,
 });
+
+/** The core's opaque.rs over a fake introspection endpoint: a token holding "revoked" is not active. */
+function fakeOpaqueInspection(token: string, p: ProfileView, options: InspectOptions): Inspection {
+  const now = nowSecs();
+  const url = `${p.issuer ?? FAKE_ISSUER}/token/introspection`;
+  if (token.includes("revoked")) {
+    const reason = `the issuer's introspection endpoint ${url} says it is not active: expired, revoked, or not a token of this provider (or of this client)`;
+    return { kind: "opaque", verdict: "invalid", summary: `Invalid: ${reason} (active check)`, header: [], claims: [], checks: [{ name: "active", status: "fail", reason }], expiresAt: null };
+  }
+  const exp = now + 14 * 86_400;
+  const scope = p.scopes ?? "";
+  const checks: Inspection["checks"] = [
+    { name: "active", status: "pass", reason: `the issuer's introspection endpoint ${url} says it is active, issued to ${p.clientId ?? "app"}` },
+    { name: "exp", status: "pass", reason: `expires ${distance(exp - now)} (at ${iso(exp)})` },
+  ];
+  const missing = options.requireScopes.filter((s) => !scope.split(" ").includes(s));
+  if (options.requireScopes.length > 0) {
+    checks.push(
+      missing.length === 0
+        ? { name: "scope", status: "pass", reason: `carries ${options.requireScopes.join(" ")}` }
+        : { name: "scope", status: "warn", reason: `lacks ${missing.join(" ")} (it carries [${scope}])` },
+    );
+  }
+  return {
+    kind: "opaque",
+    verdict: "valid",
+    summary: "Valid: its issuer says the token is active (introspection), and every check passed",
+    header: [],
+    claims: [
+      { name: "active", value: true },
+      { name: "client_id", value: p.clientId ?? "app" },
+      { name: "scope", value: scope },
+      { name: "exp", value: exp, note: `${iso(exp)}, ${distance(exp - now)}` },
+    ],
+    checks,
+    expiresAt: exp,
+  };
+}
 
 /** The Inspector's two calls over the fake's profiles (`profile` throws notFound for an unknown name). */
 export function fakeInspector(profile: (name: string) => ProfileView): Pick<Platform, "inspectToken" | "inspectProfile"> {
@@ -223,6 +262,7 @@ export function fakeInspector(profile: (name: string) => ProfileView): Pick<Plat
       if (!text) throw { code: "badInput", message: "there is no token to inspect: paste one, or drop a file", remedy: null } satisfies AppError;
       if (options.saml || options.idpCerts.length > 0 || options.idpMetadata || text.startsWith("<")) return fakeSamlInspection(options);
       const parts = text.split(".").length;
+      if (options.profile && parts !== 3 && parts !== 5) return fakeOpaqueInspection(text, profile(options.profile), options);
       if (parts !== 3) throw notAToken(parts);
       return fakeJwtInspection(text, options);
     },

@@ -48,6 +48,7 @@ pub async fn run(kw: &Keyward, a: Args, s: SamlArgs) -> Result {
         None => None,
     };
     let opts = InspectOptions {
+        profile: None,
         keys,
         issuer: a.issuer.clone(),
         audience: a.audience.clone(),
@@ -57,15 +58,16 @@ pub async fn run(kw: &Keyward, a: Args, s: SamlArgs) -> Result {
         idp_certs,
         idp_metadata,
     };
-    let inspection = match (&a.token, &a.profile) {
-        (None, Some(name)) => kw.inspect_profile(name, &opts).await?,
-        (token, _) => {
-            let text = match token.as_deref() {
-                Some(t) if t != "-" => Secret::new(t),
-                _ => Secret::new(read_input("-")?),
-            };
-            kw.inspect(&text, &opts).await?
-        }
+    let given = match a.token.as_deref() {
+        None if a.profile.is_some() => None,
+        Some(t) if t != "-" => Some(Secret::new(t)),
+        _ => Some(Secret::new(read_input("-")?)),
+    };
+    let inspection = match (&given, &a.profile) {
+        // With a profile: its issuer and audience, and an opaque token asked about at its provider.
+        (given, Some(name)) => kw.inspect_with_profile(name, given.as_ref(), &opts).await?,
+        (Some(text), None) => kw.inspect(text, &opts).await?,
+        (None, None) => unreachable!("no profile means the token is read"),
     };
     if a.json {
         print_json(&inspection);

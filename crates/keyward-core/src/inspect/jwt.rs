@@ -19,7 +19,7 @@ pub const MAX_TOKEN: usize = 64 * 1024;
 
 const TIME_CLAIMS: &[&str] = &["exp", "nbf", "iat", "auth_time"];
 
-fn check(name: &str, status: CheckStatus, reason: impl Into<String>) -> Check {
+pub(super) fn check(name: &str, status: CheckStatus, reason: impl Into<String>) -> Check {
     Check { name: name.into(), status, reason: reason.into() }
 }
 
@@ -278,7 +278,7 @@ fn time_of(claims: &Map<String, Value>, name: &str) -> Option<std::result::Resul
     claims.get(name).map(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)).ok_or(()))
 }
 
-fn time_checks(claims: &Map<String, Value>, now: i64, leeway: i64, checks: &mut Vec<Check>) {
+pub(super) fn time_checks(claims: &Map<String, Value>, now: i64, leeway: i64, checks: &mut Vec<Check>) {
     let leeway_words = format!("{leeway} s leeway");
     match time_of(claims, "exp") {
         None => checks.push(check("exp", CheckStatus::Warn, "no exp: the token never expires")),
@@ -359,6 +359,10 @@ fn claim_checks(claims: &Map<String, Value>, opts: &InspectOptions, checks: &mut
             checks.push(check("aud", CheckStatus::Fail, format!("expected {want}, got [{}]", aud.join(", "))))
         }
     }
+    scope_check(claims, opts, checks);
+}
+
+pub(super) fn scope_check(claims: &Map<String, Value>, opts: &InspectOptions, checks: &mut Vec<Check>) {
     if !opts.require_scopes.is_empty() {
         let granted: Vec<String> = match (claims.get("scope"), claims.get("scp")) {
             (Some(Value::String(s)), _) => s.split_whitespace().map(String::from).collect(),
@@ -408,8 +412,9 @@ pub(super) async fn inspect(cx: &Context, token: &str, opts: &InspectOptions) ->
         }
         n => {
             return Err(InspectError::NotAToken(format!(
-                "a JWT is three base64url parts separated by dots, and this has {n} (an opaque token only its \
-                 issuer can read)"
+                "a JWT is three base64url parts separated by dots, and this has {n}: an opaque token, which \
+                 only its issuer can read (inspect it with a profile of that provider, which asks the provider: \
+                 introspection)"
             ))
             .into())
         }

@@ -5,6 +5,7 @@
 //! (saml.rs) is "verified" only when a signature made with a trusted IdP certificate covers it.
 
 mod jwt;
+mod opaque;
 pub mod saml;
 
 use serde::Serialize;
@@ -69,9 +70,10 @@ pub enum Verdict {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Inspection {
-    /// `jwt` (a signed JWT, JWS compact form) or `saml` (a SAML 2.0 Assertion, or the Response carrying
+    /// `jwt` (a signed JWT, JWS compact form), `saml` (a SAML 2.0 Assertion, or the Response carrying
     /// it: header holds the Response, Assertion and signature facts, claims the subject, conditions,
-    /// authentication and the attributes as `attribute:NAME` rows).
+    /// authentication and the attributes as `attribute:NAME` rows), or `opaque` (a token only its issuer
+    /// reads: claims hold what its introspection endpoint said, header is empty).
     pub kind: String,
     pub verdict: Verdict,
     /// One sentence: the verdict and the first reason.
@@ -121,6 +123,9 @@ pub enum MetadataSource {
 #[serde(rename_all = "camelCase", default)]
 #[ts(export)]
 pub struct InspectOptions {
+    /// Check against this profile: its issuer's keys, its issuer and audience (unless named here), and an
+    /// opaque token asked about at its provider (RFC 7662 introspection, as the profile's client).
+    pub profile: Option<String>,
     pub keys: Option<KeySource>,
     /// The `iss` the token must carry.
     pub issuer: Option<String>,
@@ -179,6 +184,15 @@ impl crate::Keyward {
     /// SAML (XML, or base64 of XML) goes to [`Self::inspect_saml`], as does anything when `opts` asks for
     /// SAML (`saml`, IdP certificates or metadata).
     pub async fn inspect(&self, token: &Secret, opts: &InspectOptions) -> Result<Inspection> {
+        if let Some(name) = &opts.profile {
+            let opts = InspectOptions { profile: None, ..opts.clone() };
+            return self.inspect_with_profile(name, Some(token), &opts).await;
+        }
+        self.inspect_read(token, opts).await
+    }
+
+    /// A JWT or SAML read and checked by Keyward itself, against `opts` alone.
+    async fn inspect_read(&self, token: &Secret, opts: &InspectOptions) -> Result<Inspection> {
         let text = token.expose().trim();
         if opts.saml || !opts.idp_certs.is_empty() || opts.idp_metadata.is_some() || saml::looks_like_saml(text) {
             return self.inspect_saml(token, opts).await;
@@ -215,8 +229,24 @@ impl crate::Keyward {
     /// Inspect a profile's current access token, checked against the profile's issuer (its discovery
     /// document's keys) and its audience, unless `opts` names others. The token stays in Rust.
     pub async fn inspect_profile(&self, name: &str, opts: &InspectOptions) -> Result<Inspection> {
+        self.inspect_with_profile(name, None, opts).await
+    }
+
+    /// Inspect `token` (or, without one, the profile's current access token) against the profile's issuer
+    /// and audience unless `opts` names others. An opaque token is asked about at the profile's provider
+    /// (RFC 7662 introspection, as the profile's client): its answer is the verdict's ground.
+    pub async fn inspect_with_profile(
+        &self,
+        name: &str,
+        token: Option<&Secret>,
+        opts: &InspectOptions,
+    ) -> Result<Inspection> {
         let profile = self.profile(name)?;
-        let token = self.token(name, false).await?;
+        let opts = &InspectOptions { profile: None, ..opts.clone() };
+        let token = match token {
+            Some(t) => t.clone(),
+            None => self.token(name, false).await?.access_token,
+        };
         let mut opts = opts.clone();
         if opts.keys.is_none() {
             opts.keys = profile.issuer.clone().map(KeySource::Issuer);
@@ -227,7 +257,12 @@ impl crate::Keyward {
         if opts.audience.is_none() {
             opts.audience = profile.resource.clone().or_else(|| profile.audience.clone());
         }
-        self.inspect(&token.access_token, &opts).await
+        if !opts.saml && opaque::is_opaque(token.expose()) {
+            let bare = Secret::new(token.expose().trim().trim_start_matches("Bearer ").trim());
+            let (found, url) = self.introspect_given(name, &bare).await?;
+            return Ok(opaque::inspection(found, &url, &opts, self.context().clock.now()));
+        }
+        self.inspect_read(&token, &opts).await
     }
 }
 

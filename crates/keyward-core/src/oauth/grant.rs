@@ -77,21 +77,21 @@ impl crate::Keyward {
                     )
                 })?
             }
-            _ => {
-                let issuer = profile.issuer.as_deref().ok_or_else(|| {
-                    ConfigError::bad_field(
-                        "issuer",
-                        "introspection needs the provider's discovery document: set issuer",
-                    )
-                })?;
-                let meta = discovery::fetch(&self.http, issuer).await?;
-                let u = meta.introspection_endpoint.ok_or_else(|| {
-                    ConfigError::bad_field("issuer", "the provider names no introspection endpoint (RFC 7662)")
-                })?;
-                crate::profile::check_endpoint_url("introspection_endpoint", &u)?
-            }
+            _ => self.introspection_url(&profile).await?,
         };
         Ok((store_id, profile, token, url))
+    }
+
+    /// The provider's introspection endpoint (RFC 7662), from its discovery document.
+    async fn introspection_url(&self, profile: &crate::profile::Profile) -> Result<url::Url> {
+        let issuer = profile.issuer.as_deref().ok_or_else(|| {
+            ConfigError::bad_field("issuer", "introspection needs the provider's discovery document: set issuer")
+        })?;
+        let meta = discovery::fetch(&self.http, issuer).await?;
+        let u = meta.introspection_endpoint.ok_or_else(|| {
+            ConfigError::bad_field("issuer", "the provider names no introspection endpoint (RFC 7662)")
+        })?;
+        Ok(crate::profile::check_endpoint_url("introspection_endpoint", &u)?)
     }
 
     /// Revoke the profile's refresh token (which ends the grant: both tokens are forgotten here) or its
@@ -119,8 +119,31 @@ impl crate::Keyward {
     /// Ask the provider about the profile's token (RFC 7662). The token stays in Rust.
     pub async fn introspect_token(&self, name: &str, which: GrantToken) -> Result<Introspection> {
         let (store_id, profile, token, url) = self.grant_call_parts(name, which, "introspection").await?;
+        self.introspect_at(&store_id, name, &profile, url, &token, which.hint()).await
+    }
+
+    /// Ask the provider of profile `name` about a token someone gave (an opaque token pasted into the
+    /// inspector), authenticated as the profile's client. No type hint: the provider finds out.
+    pub async fn introspect_given(&self, name: &str, token: &Secret) -> Result<(Introspection, url::Url)> {
+        let config = self.config.load()?;
+        let profile = config.profile(name)?.clone();
+        let url = self.introspection_url(&profile).await?;
+        let found = self.introspect_at(&config.store_id, name, &profile, url.clone(), token, "").await?;
+        Ok((found, url))
+    }
+
+    async fn introspect_at(
+        &self,
+        store_id: &str,
+        name: &str,
+        profile: &crate::profile::Profile,
+        url: url::Url,
+        token: &Secret,
+        hint: &str,
+    ) -> Result<Introspection> {
+        let (store_id, profile) = (store_id.to_string(), profile.clone());
         let what = "the introspection endpoint";
-        let call = EndpointCall { url, token: &token, hint: which.hint(), what };
+        let call = EndpointCall { url, token, hint, what };
         let body = self.token_endpoint_call(&store_id, name, &profile, call).await?;
         let v: serde_json::Value = serde_json::from_slice(&body).map_err(|_| FlowError::TokenEndpoint {
             error: "invalid_response".into(),
@@ -129,7 +152,7 @@ impl crate::Keyward {
         let active = v.get("active").and_then(|a| a.as_bool()).unwrap_or(false);
         let now = self.clock.now();
         let mut scrub = self.client_scrubber(&store_id, name, &profile)?;
-        scrub.add(&token);
+        scrub.add(token);
         let fields = v
             .as_object()
             .map(|m| {

@@ -303,7 +303,10 @@ impl Keyward {
     ) -> Result<Vec<u8>> {
         let EndpointCall { url, token, hint, what } = call;
         let client_id = profile.client_id.clone().unwrap_or_default();
-        let mut form = vec![("token", token.expose().to_string()), ("token_type_hint", hint.to_string())];
+        let mut form = vec![("token", token.expose().to_string())];
+        if !hint.is_empty() {
+            form.push(("token_type_hint", hint.to_string()));
+        }
         let mut request = self.http.post(url);
         match self.secret(store_id, name, SecretField::ClientSecret)? {
             Some(secret) => request = request.basic_auth(form_encode(&client_id), Some(form_encode(secret.expose()))),
