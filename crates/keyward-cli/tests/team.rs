@@ -359,6 +359,17 @@ fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_persona
     // `team status` names the version and who wrote it.
     let status = bob.run(&["team", "status", "T"]).ok().stdout;
     assert!(status.contains("version 1") && status.contains("by token-alice"), "{status}");
+
+    // B disconnects: their OpenBao token and their own tokens for the team's profiles leave the
+    // keychain, so a profile B adds later under that name starts afresh; the team keeps the profile.
+    let run = bob.run(&["team", "remove", "T"]).ok();
+    assert!(run.stderr.contains("your own tokens for its 1 profile(s)"), "{}", run.stderr);
+    assert_eq!(bob.kw.secret_tool_accounts(), Vec::<String>::new(), "nothing of the team left in B's keychain");
+    assert!(!bob.run(&["profile", "list"]).ok().stdout.contains("svc"));
+    bob.add_profile(&rig, "svc", SECRET_2);
+    assert_ne!(bob.token(&rig, "svc"), bob_token, "a new profile does not inherit the team profile's token");
+    assert_eq!(bao.current("keyward/T/svc").0, 1, "the team's profile stays");
+    alice.token(&rig, "svc");
 }
 
 #[test]
@@ -569,6 +580,11 @@ fn an_unreachable_a_sealed_openbao_and_a_revoked_token_each_say_what_to_do() {
     // Listing profiles still works: the team's are missing, with a warning that says why.
     let run = bob.run(&["profile", "list"]).ok();
     assert!(run.stderr.contains(&format!("warning: could not reach team T's OpenBao at {addr}")), "{}", run.stderr);
+    // Disconnecting still works, and says what it could not clean up.
+    let run = bob.run(&["team", "remove", "T"]).ok();
+    assert!(run.stderr.contains("warning: could not list team T's profiles"), "{}", run.stderr);
+    assert!(run.stderr.contains("your own tokens for them may stay in the keychain"), "{}", run.stderr);
+    assert!(bob.config()["teams"].get("T").is_none());
 }
 
 #[test]

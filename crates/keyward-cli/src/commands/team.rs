@@ -119,9 +119,15 @@ pub async fn run(kw: &Keyward, env: &TeamEnv, cmd: TeamCmd) -> Result {
             Ok(())
         }
         TeamCmd::Remove { team: name } => {
-            team::ops::remove(cx, &name)?;
+            let removed = team::ops::remove(cx, &name).await?;
+            if let Some(e) = &removed.unlisted {
+                eprintln!(
+                    "keyward: warning: could not list team {name}'s profiles ({e}): your own tokens for them may stay in the keychain"
+                );
+            }
             eprintln!(
-                "Disconnected team {name}: your OpenBao token left the keychain; its profiles stay in its OpenBao."
+                "Disconnected team {name}: your OpenBao token left the keychain, and your own tokens for its {} profile(s); its profiles stay in its OpenBao.",
+                removed.forgotten.len()
             );
             Ok(())
         }

@@ -15,7 +15,7 @@ use crate::audit::{AuditAction, Outcome};
 use crate::config::{ConfigError, SharedProfile};
 use crate::context::{off_runtime, Context};
 use crate::error::{Error, Result};
-use crate::keychain::account;
+use crate::keychain::{account, SecretField};
 use crate::profile::Profile;
 use crate::secret::Secret;
 
@@ -204,20 +204,48 @@ pub fn list(cx: &Context, env: &TeamEnv) -> Result<Vec<TeamView>> {
     Ok(teams(cx, env)?.into_iter().map(|(name, config)| TeamView { name, config, token_from: from }).collect())
 }
 
-/// Disconnect a team: its token leaves the keychain and the team the config. Nothing changes in its
-/// OpenBao (the profiles stay shared with the others).
-pub fn remove(cx: &Context, name: &str) -> Result<()> {
+/// What disconnecting a team did.
+#[derive(Debug)]
+pub struct Removed {
+    /// The team's profiles whose tokens (this person's own) left the keychain.
+    pub forgotten: Vec<String>,
+    /// Why the team's profiles could not be listed (unreachable, token no longer valid): then this
+    /// person's tokens for them may stay in the keychain.
+    pub unlisted: Option<Error>,
+}
+
+/// Disconnect a team: its token leaves the keychain and the team the config, and so do this person's
+/// own tokens for its profiles (when its OpenBao can still list them): a profile added later under one
+/// of those names must not pick them up. Nothing changes in its OpenBao (the profiles stay shared with
+/// the others).
+pub async fn remove(cx: &Context, name: &str) -> Result<Removed> {
     let config = cx.config.load()?;
-    if !config.teams.contains_key(name) {
+    let Some(cfg) = config.teams.get(name) else {
         return Err(TeamError::NoSuchTeam(name.into()).into());
+    };
+    let account_of_token = token_account(&config.store_id, name);
+    let listed = match off_runtime(|| cx.secrets.get(&account_of_token))? {
+        Some(token) => Kv { http: &cx.http, team: name, cfg, token: &token }.list().await.map_err(Error::from),
+        None => Err(TeamError::NoToken { team: name.into() }.into()),
+    };
+    let (names, unlisted) = match listed {
+        Ok(n) => (n, None),
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let mut forgotten = Vec::new();
+    for profile in names.into_iter().filter(|n| !config.profiles.contains_key(n)) {
+        for field in SecretField::ALL.iter().filter(|f| !SHARED.contains(f)) {
+            off_runtime(|| cx.secrets.delete(&account(&config.store_id, &profile, *field)))?;
+        }
+        forgotten.push(profile);
     }
-    off_runtime(|| cx.secrets.delete(&token_account(&config.store_id, name)))?;
+    off_runtime(|| cx.secrets.delete(&account_of_token))?;
     cx.config.update(|c| {
         c.teams.remove(name);
         Ok(())
     })?;
     cx.record(AuditAction::Team, name, Outcome::Ok, Some("team disconnected".into()));
-    Ok(())
+    Ok(Removed { forgotten, unlisted })
 }
 
 /// Where a team stands: its token, and each shared profile's version and who wrote it when.
