@@ -558,6 +558,15 @@ fn an_unreachable_a_sealed_openbao_and_a_revoked_token_each_say_what_to_do() {
     carol.connect(&bao, "T", "kw-canary-bao-token-never-valid").fails(3, "does not accept your OpenBao token");
     assert!(carol.kw.read("config.json").is_empty() || carol.config()["teams"].get("T").is_none());
 
+    // No token for the team in the keychain at all (a keychain reset): waiting on the user, who is told
+    // how to connect again.
+    keyring::Entry::new("keyward", &format!("{}/team:T/openbaoToken", bob.kw.store_id()))
+        .unwrap()
+        .delete_credential()
+        .unwrap();
+    let run = bob.run(&["token", "svc"]).fails(6, "there is no OpenBao token for team T in the keychain");
+    assert!(run.stderr.contains("hint: store a new OpenBao token for the team:"), "{}", run.stderr);
+
     // Sealed: it answers, but nothing until an operator unseals it.
     let bob2_bao = bao.token("kw-canary-bao-token-bob-0006", "member", "bob");
     never.borrow_mut().push(bob2_bao.clone());
