@@ -17,7 +17,7 @@ import { after, before } from 'node:test';
 import {
   BROWSER_STANDIN, button, click, docShot, fill, keyward, scrollToTop, shot, startApp, startProvider, stopAll,
   tempHome, uiTest, waitForText,
-} from '../lib.mjs';
+} from './lib.mjs';
 
 const API_KEY = `rk_test_walkthrough${'0'.repeat(24)}`;
 let rig;
@@ -176,9 +176,11 @@ uiTest('signed in: the scopes granted as the token response says, and the one as
   browserWill('approve');
   await click(browser, 'Log in');
   await waitForText(browser, '.credential .pill', 'Signed in as alice@example.com', { timeout: 60_000 });
-  const facts = await (await browser.$('.credential .facts')).getText();
-  assert.match(facts, /Scopes granted\s+read:users/, facts);
-  assert.match(facts, /Asked but not granted\s+admin:users/, facts);
+  // The facts by term (WebKit's getText runs a <dl>'s terms and values together).
+  const facts = await browser.execute(() => Object.fromEntries([...document.querySelectorAll('.credential .facts dt')]
+    .map((dt) => [dt.textContent.trim(), dt.nextElementSibling?.textContent.trim()])));
+  assert.equal(facts['Scopes granted'], 'read:users', JSON.stringify(facts));
+  assert.equal(facts['Asked but not granted'], 'admin:users', JSON.stringify(facts));
   await shot(browser, 'signed-in-not-granted');
 });
 
@@ -228,6 +230,7 @@ uiTest('Copy API key: the notice counts down the clipboard clearing, then says i
 });
 
 uiTest('a wrong client secret: Save and test refuses it, the pill says refused, Edit client secret fixes it', () => app.browser, async (browser) => {
+  await click(browser, 'Profiles');
   await click(browser, 'Add credential');
   await (await browser.$('.strategy-card*=server-to-server')).click();
   await fill(browser, 'field-name', 'm2m');
@@ -276,7 +279,7 @@ uiTest('Log out and remove revokes at the provider first, and the list says so',
   const before = await (await fetch(`${rig.info.api}/__rig/stats`)).json();
   await openProfile(browser, 'demo');
   await click(browser, 'Remove');
-  await waitForText(browser, '[role=dialog], dialog', 'Log out and remove');
+  await waitForText(browser, '[role=alertdialog]', 'Log out and remove');
   await shot(browser, 'remove-dialog');
   await click(browser, 'Log out and remove');
   await waitForText(browser, 'main', 'Removed demo. The provider revoked its refresh token first.', { timeout: 20_000 });
