@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 
 import {
-  click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
+  click, docShot, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 const SECRET = 'cc-basic-secret';
@@ -62,7 +62,7 @@ uiTest('Get token, then Try a request answers 200', () => app.browser, async (br
   const dry = await waitForText(browser, '.dry-run .http', 'POST');
   assert.ok(!dry.includes(SECRET), 'the dry run masks the secret');
   await (await browser.$('#try-title')).scrollIntoView();
-  await shot(browser, 'client-credentials-request');
+  await docShot(browser, 'client-credentials');
 });
 
 uiTest('the Keys page generates a key pair and shows its JWKS', () => app.browser, async (browser) => {
@@ -74,5 +74,5 @@ uiTest('the Keys page generates a key pair and shows its JWKS', () => app.browse
   assert.equal(jwks.keys[0].crv, 'P-384');
   assert.equal(jwks.keys[0].d, undefined, 'no private member leaves Keyward');
   await browser.execute(() => document.querySelector('main').scrollTo(0, 0));
-  await shot(browser, 'keys');
+  await docShot(browser, 'keys');
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import {
-  BROWSER_STANDIN, click, keyward, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
+  BROWSER_STANDIN, click, docShot, keyward, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 let rig;
@@ -33,7 +33,7 @@ uiTest('declined consent shows its message and what to do, and nothing is stored
   assert.ok(await (await browser.$('//*[@role="alert"]//button[normalize-space(.)="Log in again"]')).isDisplayed(),
     'the fix is one click away');
   await waitForText(browser, '.credential .pill', 'Not signed in');
-  await shot(browser, 'consent-declined');
+  await docShot(browser, 'consent-declined');
 
   const show = JSON.parse(keyward(home.home, ['profile', 'show', 'demo', '--json']));
   assert.equal(show.hasRefreshToken, false, 'a declined login stores no token');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
 import {
-  BROWSER_STANDIN, click, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
+  BROWSER_STANDIN, click, docShot, fill, shot, startApp, startProvider, tempHome, uiTest, waitForText, stopAll,
 } from './lib.mjs';
 
 let rig;
@@ -27,13 +27,13 @@ after(() => stopAll({ app, rig, home }));
 
 uiTest('an empty Keyward offers to add a credential', () => app.browser, async (browser) => {
   await waitForText(browser, 'main h2', 'No profiles yet');
-  await shot(browser, 'empty');
+  await docShot(browser, 'empty');
 });
 
 uiTest('the Add credential form asks for the strategy first, validates as you type, and saves', () => app.browser, async (browser) => {
   await click(browser, 'Add credential');
   await waitForText(browser, '.strategy-card', 'Client credentials');
-  await shot(browser, 'add-strategies');
+  await docShot(browser, 'add-credential');
   await (await browser.$('.strategy-card*=authorization code + PKCE')).click();
 
   // Only the PKCE fields, with the core's help; a bad name is refused under its field as it is typed.
@@ -52,7 +52,7 @@ uiTest('the Add credential form asks for the strategy first, validates as you ty
   // Discover preset the OpenID scopes the provider supports; the API's scope is the user's to add.
   assert.equal(await (await browser.$('#field-scopes')).getValue(), 'openid offline_access');
   await fill(browser, 'field-scopes', 'openid offline_access read:users');
-  await shot(browser, 'add-pkce-form');
+  await docShot(browser, 'add-form');
 
   await (await browser.$('button[type=submit]')).click();
   await waitForText(browser, 'h1', 'demo');
@@ -62,12 +62,12 @@ uiTest('the Add credential form asks for the strategy first, validates as you ty
 uiTest('Log in: the browser stand-in signs in, the window shows who, the scopes and the expiry', () => app.browser, async (browser) => {
   await click(browser, 'Log in');
   await waitForText(browser, '.login-progress', 'Waiting for you', { timeout: 15_000 });
-  await shot(browser, 'login-progress');
+  await docShot(browser, 'login-progress');
   await waitForText(browser, '.credential .pill', 'Signed in as alice@example.com', { timeout: 60_000 });
   const facts = await (await browser.$('.credential .facts')).getText();
   assert.match(facts, /read:users/, 'the granted scopes are shown');
   assert.match(facts, /Expires in \d+:\d\d/, 'the access token expiry counts down');
-  await shot(browser, 'signed-in');
+  await docShot(browser, 'signed-in');
 });
 
 uiTest('Try a request sends the token from Rust and shows the API answer as text', () => app.browser, async (browser) => {
@@ -78,7 +78,7 @@ uiTest('Try a request sends the token from Rust and shows the API answer as text
   const body = await (await browser.$('pre.http-body')).getText();
   assert.equal(JSON.parse(body).sub, 'alice@example.com', 'whoami saw the signed-in user');
   await (await browser.$('#try-title')).scrollIntoView();
-  await shot(browser, 'try-request');
+  await docShot(browser, 'try-request');
 });
 
 uiTest('Copy access token puts it on the clipboard from Rust, and the audit log records the login', () => app.browser, async (browser) => {
