@@ -396,13 +396,13 @@ pub enum RotateCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Credentials older than their rotation period (seed 000: every 90 days)
+    /// Credentials older than their rotation period (each profile's rotationPeriodDays; seed 000: every 90 days)
     Due {
         #[arg(long)]
         json: bool,
-        /// The rotation period in days
-        #[arg(long, default_value_t = 90)]
-        days: u64,
+        /// Measure every credential against this period in days, instead of each profile's own
+        #[arg(long)]
+        days: Option<u64>,
     },
     /// Undo the rotation: the new credential removed everywhere, the old one in use
     Abort {

@@ -84,14 +84,12 @@ pub async fn audit_events(keyward: Core<'_>) -> Result<Vec<AuditEvent>, AppError
     blocking(move || kw.audit_events()).await
 }
 
-/// The rotation period the window marks credentials against (seed 000: every 90 days).
-const ROTATION_PERIOD_DAYS: u64 = 90;
-
-/// Every rotatable credential's age against the rotation period, due ones first ("Rotation due" badges).
+/// Every rotatable credential's age against its profile's rotation period, due ones first ("Rotation due"
+/// badges).
 #[tauri::command]
 pub async fn rotations_due(keyward: Core<'_>) -> Result<Vec<DueCredential>, AppError> {
     let kw = Arc::clone(&keyward);
-    blocking(move || kw.rotations_due(ROTATION_PERIOD_DAYS)).await
+    blocking(move || kw.rotations_due(None)).await
 }
 
 /// Hear the background refresh (refreshing, fresh, failed with its remedy) on `on_event` from now on.

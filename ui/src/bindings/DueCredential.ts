@@ -10,6 +10,11 @@ export type DueCredential = { profile: string, kind: RotationKind,
  */
 since?: string, ageDays?: number, 
 /**
+ * The period it is measured against: the one asked for, the profile's `rotationPeriodDays`, or the
+ * default.
+ */
+periodDays: number, 
+/**
  * Older than the period: rotate it.
  */
 due: boolean, reason: string, };

@@ -49,6 +49,10 @@ apiKeyExpires?: string | null,
  */
 apiKeyFingerprint?: string | null, email?: string | null, 
 /**
+ * Days after which the credential is due for rotation (default [`crate::rotation::DEFAULT_PERIOD_DAYS`]).
+ */
+rotationPeriodDays?: number | null, 
+/**
  * The API's base URL: "Try a request" starts from it, and its site may receive the credential.
  */
 apiBaseUrl?: string | null, 

@@ -19,6 +19,7 @@ const due = (profile: string, isDue: boolean) => ({
   kind: "api-key" as const,
   since: "2026-01-01T00:00:00Z",
   ageDays: isDue ? 335 : 3,
+  periodDays: 90,
   due: isDue,
   reason: isDue ? "335 days old, past the 90-day rotation period" : "3 days old; due in 87 days",
 });

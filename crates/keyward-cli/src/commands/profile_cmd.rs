@@ -9,10 +9,6 @@ use keyward_core::{Keyward, ProfileView, Secret};
 use super::{print_json, read_input, read_stdin_secret, Result};
 use crate::{FieldArgs, ProfileCmd};
 
-/// The rotation period `profile list` marks credentials against (seed 000: every 90 days; `keyward rotate
-/// due --days N` asks about another).
-const ROTATION_PERIOD_DAYS: u64 = 90;
-
 type FieldSets = Vec<(String, String)>;
 type Secrets = Vec<(SecretField, Secret)>;
 
@@ -74,7 +70,7 @@ pub fn run(kw: &Keyward, cmd: ProfileCmd) -> Result {
             } else {
                 // Issue 8's reminder: a credential older than its rotation period is marked in the list.
                 let due: std::collections::BTreeMap<String, i64> = kw
-                    .rotations_due(ROTATION_PERIOD_DAYS)?
+                    .rotations_due(None)?
                     .into_iter()
                     .filter(|d| d.due)
                     .map(|d| (d.profile, d.age_days.unwrap_or_default()))

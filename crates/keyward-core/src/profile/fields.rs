@@ -54,7 +54,7 @@ impl FieldInfo {
                     .map_err(|_| bad("a port number from 0 to 65535 (0 = any free port)"))?)
             }
             FieldType::Number => {
-                serde_json::json!(value.parse::<u64>().map_err(|_| bad("a whole number of seconds"))?)
+                serde_json::json!(value.parse::<u64>().map_err(|_| bad("a whole number"))?)
             }
             FieldType::Bool => serde_json::json!(match value.to_ascii_lowercase().as_str() {
                 "true" | "yes" | "1" | "on" => true,
@@ -137,8 +137,23 @@ const API: &[FieldInfo] = &[
 ];
 
 /// Each strategy's own fields (from its module in `strategies/`) followed by the [`API`] fields, built once.
+/// The field of a strategy whose credential can be rotated: how old it may get before it is due.
+const ROTATION: &[FieldInfo] = &[f(
+    "rotationPeriodDays",
+    Number,
+    false,
+    "Days after which the credential is due for rotation (marked in the list and by rotate due); empty = 90, seed 000's period.",
+)];
+
 static FIELDS: std::sync::LazyLock<Vec<Vec<FieldInfo>>> = std::sync::LazyLock::new(|| {
-    Strategy::ALL.iter().map(|&s| crate::strategies::def(s).fields.iter().chain(API).cloned().collect()).collect()
+    Strategy::ALL
+        .iter()
+        .map(|&s| {
+            let d = crate::strategies::def(s);
+            let rotation = if d.rotates.is_some() { ROTATION } else { &[] };
+            d.fields.iter().chain(API).chain(rotation).cloned().collect()
+        })
+        .collect()
 });
 
 /// A strategy's fields, in the order forms show them.

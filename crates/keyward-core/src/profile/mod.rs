@@ -227,6 +227,10 @@ pub struct Profile {
     // jwt-login, session
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Days after which the credential is due for rotation (default [`crate::rotation::DEFAULT_PERIOD_DAYS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(type = "number | null")]
+    pub rotation_period_days: Option<u64>,
     // Every strategy: where the API is, and where its credential may go.
     /// The API's base URL: "Try a request" starts from it, and its site may receive the credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]

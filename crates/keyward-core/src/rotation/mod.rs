@@ -31,7 +31,7 @@ use crate::config::ConfigError;
 use crate::error::{ErrorCode, Result};
 use crate::handout::fingerprint;
 use crate::keychain::SecretField;
-use crate::profile::{Profile, Strategy};
+use crate::profile::Profile;
 use crate::remedy::Remedy;
 use crate::secret::Secret;
 use targets::{Change, Material};
@@ -345,6 +345,10 @@ pub struct DueCredential {
     pub since: Option<String>,
     #[ts(optional, type = "number")]
     pub age_days: Option<i64>,
+    /// The period it is measured against: the one asked for, the profile's `rotationPeriodDays`, or the
+    /// default.
+    #[ts(type = "number")]
+    pub period_days: u64,
     /// Older than the period: rotate it.
     pub due: bool,
     pub reason: String,
@@ -352,13 +356,14 @@ pub struct DueCredential {
 
 /// The kind of rotation a profile's strategy allows.
 fn kind_of(p: &Profile) -> Result<RotationKind> {
-    Ok(match p.strategy {
-        Strategy::ApiKey => RotationKind::ApiKey,
-        Strategy::ClientCredentials | Strategy::CustomOauth => RotationKind::ClientSecret,
-        Strategy::PrivateKeyJwt => RotationKind::KeyPair,
-        s => return Err(RotationError::NotRotatable { strategy: s.id() }.into()),
-    })
+    crate::strategies::def(p.strategy)
+        .rotates
+        .ok_or_else(|| RotationError::NotRotatable { strategy: p.strategy.id() }.into())
 }
+
+/// How old a credential may get before it is due for rotation, unless its profile says otherwise (seed 000:
+/// every 90 days).
+pub const DEFAULT_PERIOD_DAYS: u64 = 90;
 
 /// The keychain field a secret rotation replaces.
 fn field_of(kind: RotationKind) -> Option<SecretField> {
@@ -1088,8 +1093,9 @@ impl crate::Keyward {
         Ok(self.rotation_view(r))
     }
 
-    /// Every rotatable credential's age against `period_days` (seed 000: 90 days), due ones first.
-    pub fn rotations_due(&self, period_days: u64) -> Result<Vec<DueCredential>> {
+    /// Every rotatable credential's age against its rotation period (`period` for all when given, else
+    /// each profile's `rotationPeriodDays`, else [`DEFAULT_PERIOD_DAYS`]), due ones first.
+    pub fn rotations_due(&self, period: Option<u64>) -> Result<Vec<DueCredential>> {
         let config = self.config.load()?;
         let now = self.clock.now();
         let parse = |t: &str| {
@@ -1100,6 +1106,7 @@ impl crate::Keyward {
         let mut out = Vec::new();
         for (name, p) in &config.profiles {
             let Ok(kind) = kind_of(p) else { continue };
+            let period_days = period.or(p.rotation_period_days).unwrap_or(DEFAULT_PERIOD_DAYS);
             let rotated =
                 config.rotations.get(name).filter(|r| r.state == RotationState::Retired).and_then(|r| r.finished_at);
             let made = match kind {
@@ -1127,6 +1134,7 @@ impl crate::Keyward {
             out.push(DueCredential {
                 profile: name.clone(),
                 kind,
+                period_days,
                 since: since.map(rfc3339),
                 age_days: age,
                 due,

@@ -28,5 +28,6 @@ pub static DEF: Def = Def {
     rides: Rides::ApiKeyPlacement,
     check: crate::keys::api_key::check_fields,
     can_obtain: |_, v| v.has_api_key,
+    rotates: Some(crate::rotation::RotationKind::ApiKey),
     ..super::BASE
 };

@@ -28,6 +28,7 @@ pub static DEF: Def = Def {
     secrets: &[SecretField::ClientSecret],
     can_obtain: |_, v| v.has_client_secret,
     request: Some(request),
+    rotates: Some(crate::rotation::RotationKind::ClientSecret),
     ..super::BASE
 };
 

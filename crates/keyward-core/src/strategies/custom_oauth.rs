@@ -47,6 +47,7 @@ pub static DEF: Def = Def {
     can_obtain: |_, _| true,
     request: Some(request),
     refresh: Some(refresh),
+    rotates: Some(crate::rotation::RotationKind::ClientSecret),
     ..super::BASE
 };
 

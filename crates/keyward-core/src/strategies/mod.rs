@@ -24,6 +24,7 @@ use crate::flow::FlowError;
 use crate::keychain::SecretField;
 use crate::machine::request::TokenRequest;
 use crate::profile::{FieldInfo, Profile, Strategy};
+use crate::rotation::RotationKind;
 use crate::secret::Secret;
 use crate::Remedy;
 
@@ -120,6 +121,8 @@ pub struct Def {
     pub refresh: Option<RefreshFn>,
     /// A 401 from the API means the credential lapsed early: get a new one and retry once.
     pub retry_on_401: bool,
+    /// What a rotation of it rotates, if it can be rotated (then it also has the `rotationPeriodDays` field).
+    pub rotates: Option<RotationKind>,
 }
 
 /// What a strategy is unless its module says otherwise: a machine credential obtained by a token request
@@ -142,6 +145,7 @@ pub(crate) const BASE: Def = Def {
     request: None,
     refresh: None,
     retry_on_401: false,
+    rotates: None,
 };
 
 /// Every strategy, in the order lists show them.

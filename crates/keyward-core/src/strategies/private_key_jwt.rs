@@ -41,6 +41,7 @@ pub static DEF: Def = Def {
     fields: FIELDS,
     can_obtain: |p, _| p.key_name.is_some(),
     request: Some(request),
+    rotates: Some(crate::rotation::RotationKind::KeyPair),
     ..super::BASE
 };
 
