@@ -41,7 +41,7 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Arc::new(Keyward::open_default()))
+        .manage(Arc::new(open_with_teams()))
         .manage(Arc::new(login::Logins::default()))
         .manage(Arc::new(refresh::Watchers::default()))
         // Signed-in profiles are kept fresh in the background while the window runs (issue 9).
@@ -109,4 +109,26 @@ fn has_display() -> bool {
     } else {
         true
     }
+}
+
+/// The core on the environment read once here, with the profiles of the teams connected here (read from
+/// their OpenBao at start-up, as the CLI reads them per command). A team that cannot be read is logged and
+/// left out: its profiles are missing from the list until the next start, and the rest of Keyward works.
+fn open_with_teams() -> Keyward {
+    let mut cx = keyward_core::Context::from_env();
+    let attached = match keyward_core::team::TeamEnv::from_env() {
+        Ok(env) => {
+            tauri::async_runtime::block_on(keyward_core::team::attach(&mut cx, &env, keyward_core::team::Wanted::All))
+        }
+        Err(e) => Err(e.into()),
+    };
+    match attached {
+        Ok(problems) => {
+            for problem in problems {
+                tracing::warn!("a team's profiles are not shown: {problem}");
+            }
+        }
+        Err(e) => tracing::warn!("the teams' profiles are not shown: {e}"),
+    }
+    Keyward::on(cx)
 }

@@ -96,6 +96,20 @@ describe("rotation due", () => {
   });
 });
 
+describe("team profiles", () => {
+  it("are marked as shared, with their team, in the list and on their page", async () => {
+    const { user } = renderAt("#/profiles", {
+      profiles: [fakeProfile("billing", { strategy: "client-credentials", team: "payments" }), fakeProfile("mine", { strategy: "api-key" })],
+    });
+    const billing = await screen.findByRole("listitem", { name: "billing" });
+    const badge = within(billing).getByText("Shared · payments");
+    expect(badge.getAttribute("title")).toContain("team payments's OpenBao");
+    expect(within(screen.getByRole("listitem", { name: "mine" })).queryByText(/Shared/)).toBeNull();
+    await user.click(within(billing).getByRole("link", { name: "billing" }));
+    expect((await screen.findByText(/shared through team payments/)).textContent).toContain("its OpenBao holds the settings");
+  });
+});
+
 describe("Generate API key", () => {
   it("shows the key once with Copy, then only what describes it", async () => {
     const { user, fake } = renderAt("#/keys", { keys: [] });

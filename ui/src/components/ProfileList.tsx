@@ -130,6 +130,11 @@ function ProfileRow({
             {p.name}
           </a>
           <span className="badge">{short}</span>
+          {p.team && (
+            <span className="badge badge-team" title={`Its settings and shared secret are in team ${p.team}'s OpenBao`}>
+              Shared · {p.team}
+            </span>
+          )}
           {rotationDue && <span className="badge badge-warn">Rotation due</span>}
         </div>
         <div className="profile-meta" id={`${idPrefix}-details`}>

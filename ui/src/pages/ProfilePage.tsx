@@ -154,7 +154,10 @@ function ProfileDetail({ profile, onChanged }: { profile: ProfileView; onChanged
           <StrategyIcon strategy={profile.strategy} size={24} />
           <div>
             <h1>{profile.name}</h1>
-            <p className="subtitle">{strategy?.title ?? profile.strategy}</p>
+            <p className="subtitle">
+              {strategy?.title ?? profile.strategy}
+              {profile.team && <> · shared through team {profile.team} (its OpenBao holds the settings and the shared secret)</>}
+            </p>
           </div>
         </div>
         <div className="page-actions">
