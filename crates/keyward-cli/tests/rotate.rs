@@ -249,31 +249,25 @@ fn abort_at_every_step_restores_the_old_key() {
     }
 }
 
+/// `rotate start billing` with the API's keys file and a command target `hook` (a `cmd:` spec).
+fn start_with_hook(s: &Setup, hook: &str) {
+    let keys = format!("file:{}", s.keys.display());
+    let who = s.rig.whoami();
+    let args = ["rotate", "start", "billing", "--target", &keys, "--line", "{key} {name} read:users"];
+    s.kw.run(&[&args[..], &["--target", hook, "--verify-url", &who, "--yes"]].concat()).ok();
+}
+
 #[test]
 fn a_refusing_target_is_not_replayed_and_abort_is_offered() {
     let s = setup();
-    let (keys, who) = (format!("file:{}", s.keys.display()), s.rig.whoami());
+    let who = s.rig.whoami();
     let calls = s.kw.home.path().join("calls");
     // A deploy hook that refuses to deploy (and has nothing to undo on abort).
     let refuse = format!(
         "cmd:[ \"$KEYWARD_ROTATION_STEP\" = deploy ] || exit 0; echo call >> {}; echo 'vault is sealed' >&2; exit 1",
         calls.display()
     );
-    s.kw.run(&[
-        "rotate",
-        "start",
-        "billing",
-        "--target",
-        &keys,
-        "--line",
-        "{key} {name} read:users",
-        "--target",
-        &refuse,
-        "--verify-url",
-        &who,
-        "--yes",
-    ])
-    .ok();
+    start_with_hook(&s, &refuse);
     let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "refused");
     assert!(run.stderr.contains("vault is sealed") && run.stderr.contains("rotate abort billing"), "{}", run.stderr);
     s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "Nothing was replayed");
@@ -292,28 +286,14 @@ fn a_refusing_target_is_not_replayed_and_abort_is_offered() {
 #[test]
 fn a_refused_retire_is_finished_not_aborted() {
     let s = setup();
-    let (keys, who) = (format!("file:{}", s.keys.display()), s.rig.whoami());
+    let who = s.rig.whoami();
     let sealed = s.kw.home.path().join("sealed");
     std::fs::write(&sealed, "").unwrap();
     let refuse = format!(
         "cmd:[ \"$KEYWARD_ROTATION_STEP\" = retire ] || exit 0; [ -e {0} ] || exit 0; echo 'vault is sealed' >&2; exit 1",
         sealed.display()
     );
-    s.kw.run(&[
-        "rotate",
-        "start",
-        "billing",
-        "--target",
-        &keys,
-        "--line",
-        "{key} {name} read:users",
-        "--target",
-        &refuse,
-        "--verify-url",
-        &who,
-        "--yes",
-    ])
-    .ok();
+    start_with_hook(&s, &refuse);
     s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
     s.kw.run(&["rotate", "next", "billing", "--yes"]).ok();
     let run = s.kw.run(&["rotate", "next", "billing", "--yes"]).fails(3, "refused to retire the old credential");
