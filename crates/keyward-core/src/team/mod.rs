@@ -22,7 +22,8 @@ pub use error::TeamError;
 pub use ops::{attach, TeamStatus, TeamView, Wanted};
 
 /// Where a team's profiles are: its OpenBao, the KV v2 mount and the path under it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamConfig {
     /// The OpenBao address, `https://bao.example.net:8200`.

@@ -157,7 +157,8 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
 }
 
 /// A connected team, as `team list` shows it (no token).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamView {
     pub name: String,
@@ -249,7 +250,8 @@ pub async fn remove(cx: &Context, name: &str) -> Result<Removed> {
 }
 
 /// Where a team stands: its token, and each shared profile's version and who wrote it when.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamStatus {
     pub name: String,
@@ -259,21 +261,25 @@ pub struct TeamStatus {
     pub token_name: String,
     pub token_policies: Vec<String>,
     /// When the token expires (RFC 3339), None for one that does not.
+    #[ts(optional = nullable)]
     pub token_expires: Option<String>,
     pub profiles: Vec<SharedView>,
 }
 
 /// A shared profile as the team's status shows it: from its KV entry and metadata.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 #[serde(rename_all = "camelCase")]
 pub struct SharedView {
     pub name: String,
     pub strategy: Option<String>,
+    #[ts(type = "number")]
     pub version: u64,
     /// When the current version was written, and by whom (the writer's OpenBao token name).
     pub changed_at: String,
     pub changed_by: Option<String>,
     /// The versions OpenBao keeps (a shared secret can go back to one while it is not destroyed).
+    #[ts(type = "number[]")]
     pub versions: Vec<u64>,
     /// The shared secrets it holds (`clientSecret`, `apiKey`, `password`), never their values.
     pub secrets: Vec<&'static str>,
