@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "rotation_next",
     "rotation_abort",
     "rotation_abort_plan",
+    "team_list",
+    "team_status",
     "rotation_pick_file",
     "rotations_due",
     "watch_credentials",

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use keyward_core::Keyward;
 use tauri::Manager;
 
-use commands::{export, inspect, keys, login, profiles, rotation, use_credential};
+use commands::{export, inspect, keys, login, profiles, rotation, team, use_credential};
 
 /// Start the app: logging, the core as managed state, the commands, the window from `tauri.conf.json`.
 pub fn run() {
@@ -30,6 +30,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    let (keyward, teams) = open_with_teams();
     tauri::Builder::default()
         // First, so a second start hands over to the running window before anything else starts: two
         // windows would fight over one grant's rotating refresh tokens.
@@ -41,7 +42,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Arc::new(open_with_teams()))
+        .manage(Arc::new(keyward))
+        .manage(Arc::new(teams))
         .manage(Arc::new(login::Logins::default()))
         .manage(Arc::new(refresh::Watchers::default()))
         // Signed-in profiles are kept fresh in the background while the window runs (issue 9).
@@ -96,6 +98,8 @@ pub fn run() {
             rotation::rotation_abort,
             rotation::rotation_abort_plan,
             rotation::rotation_pick_file,
+            team::team_list,
+            team::team_status,
         ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");
@@ -112,16 +116,20 @@ fn has_display() -> bool {
 }
 
 /// The core on the environment read once here, with the profiles of the teams connected here (read from
-/// their OpenBao at start-up, as the CLI reads them per command). A team that cannot be read is logged and
-/// left out: its profiles are missing from the list until the next start, and the rest of Keyward works.
-fn open_with_teams() -> Keyward {
+/// their OpenBao at start-up, as the CLI reads them per command), and the teams' part of the environment
+/// (`KEYWARD_TEAM_*`). A team that cannot be read is logged and left out: its profiles are missing from the
+/// list until the next start, and the rest of Keyward works.
+fn open_with_teams() -> (Keyward, keyward_core::team::TeamEnv) {
     let mut cx = keyward_core::Context::from_env();
-    let attached = match keyward_core::team::TeamEnv::from_env() {
-        Ok(env) => {
-            tauri::async_runtime::block_on(keyward_core::team::attach(&mut cx, &env, keyward_core::team::Wanted::All))
+    let env = match keyward_core::team::TeamEnv::from_env() {
+        Ok(env) => env,
+        Err(e) => {
+            tracing::warn!("the KEYWARD_TEAM_* variables are not usable, so they are ignored: {e}");
+            keyward_core::team::TeamEnv::default()
         }
-        Err(e) => Err(e.into()),
     };
+    let attached =
+        tauri::async_runtime::block_on(keyward_core::team::attach(&mut cx, &env, keyward_core::team::Wanted::All));
     match attached {
         Ok(problems) => {
             for problem in problems {
@@ -130,5 +138,5 @@ fn open_with_teams() -> Keyward {
         }
         Err(e) => tracing::warn!("the teams' profiles are not shown: {e}"),
     }
-    Keyward::on(cx)
+    (Keyward::on(cx), env)
 }

@@ -11,6 +11,7 @@ import { InspectorPage } from "./pages/InspectorPage";
 import { KeysPage } from "./pages/KeysPage";
 import { ProfilePage } from "./pages/ProfilePage";
 import { ProfilesPage } from "./pages/ProfilesPage";
+import { TeamsPage } from "./pages/TeamsPage";
 import type { Platform } from "./platform/platform";
 
 const SECTIONS: Section[] = [
@@ -31,6 +32,12 @@ const SECTIONS: Section[] = [
     label: "Inspector",
     href: "#/inspect",
     icon: "M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13M15.2 15.2 20 20M7.8 10.6l1.9 1.9 3.6-3.8",
+  },
+  {
+    id: "teams",
+    label: "Teams",
+    href: "#/teams",
+    icon: "M4 6h16v13H4zM4 10h16M12 14v2M9 3v3M15 3v3",
   },
   {
     id: "audit",
@@ -54,6 +61,8 @@ function Page({ route }: { route: Route }) {
       return <KeysPage />;
     case "audit":
       return <AuditPage />;
+    case "teams":
+      return <TeamsPage />;
     case "inspect":
       return <InspectorPage key={route.profile ?? ""} profile={route.profile} />;
   }

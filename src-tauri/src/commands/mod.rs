@@ -14,6 +14,7 @@ pub mod keys;
 pub mod login;
 pub mod profiles;
 pub mod rotation;
+pub mod team;
 pub mod use_credential;
 
 use keyward_core::{AppError, ErrorCode};

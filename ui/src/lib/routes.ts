@@ -9,6 +9,7 @@ export type Route =
   | { page: "edit"; name: string; field?: string }
   | { page: "keys" }
   | { page: "audit" }
+  | { page: "teams" }
   | { page: "inspect"; profile?: string };
 
 export function parseRoute(hash: string): Route {
@@ -25,6 +26,8 @@ export function parseRoute(hash: string): Route {
       return { page: "keys" };
     case "audit":
       return { page: "audit" };
+    case "teams":
+      return { page: "teams" };
     case "inspect":
       return second ? { page: "inspect", profile: second } : { page: "inspect" };
     default:
@@ -38,6 +41,7 @@ export function href(route: Route): string {
     case "add":
     case "keys":
     case "audit":
+    case "teams":
       return `#/${route.page}`;
     case "profile":
       return `#/profiles/${encodeURIComponent(route.name)}`;
@@ -53,8 +57,8 @@ export function navigate(route: Route): void {
 }
 
 /** The section of the sidebar a route belongs to. */
-export function sectionOf(route: Route): "profiles" | "keys" | "inspect" | "audit" {
-  return route.page === "keys" || route.page === "audit" || route.page === "inspect" ? route.page : "profiles";
+export function sectionOf(route: Route): "profiles" | "keys" | "inspect" | "audit" | "teams" {
+  return route.page === "keys" || route.page === "audit" || route.page === "inspect" || route.page === "teams" ? route.page : "profiles";
 }
 
 export function useRoute(): Route {

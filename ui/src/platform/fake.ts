@@ -16,6 +16,8 @@ import type { RefreshEvent } from "../bindings/RefreshEvent";
 import type { Rotation } from "../bindings/Rotation";
 import type { RotationStatus } from "../bindings/RotationStatus";
 import type { RotationStep } from "../bindings/RotationStep";
+import type { TeamStatus } from "../bindings/TeamStatus";
+import type { TeamView } from "../bindings/TeamView";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import {
   FAKE_EXPORT_DIR,
@@ -66,6 +68,12 @@ export interface FakePlatform extends Platform {
   due: DueCredential[];
 }
 
+/** A team the fake has connected: what teamList shows, and what teamStatus answers (or its error). */
+export interface FakeTeam {
+  view: TeamView;
+  status: TeamStatus | AppError;
+}
+
 export interface FakeOptions {
   profiles?: ProfileView[];
   error?: AppError;
@@ -75,6 +83,7 @@ export interface FakeOptions {
   rotations?: Rotation[];
   /** What rotationsDue answers. */
   due?: DueCredential[];
+  teams?: FakeTeam[];
 }
 
 /** The key the fake's apiKeyNew "generates": a canary a test can look for (and must not find later). */
@@ -165,6 +174,15 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
     },
     async rotationsDue() {
       return structuredClone(fake.due);
+    },
+    async teamList() {
+      return structuredClone((options.teams ?? []).map((t) => t.view));
+    },
+    async teamStatus(team) {
+      const found = (options.teams ?? []).find((t) => t.view.name === team);
+      if (!found) throw { code: "notFound", message: `no team named ${JSON.stringify(team)} is connected here`, remedy: null } satisfies AppError;
+      if ("code" in found.status) throw structuredClone(found.status);
+      return structuredClone(found.status);
     },
     async watchCredentials(onEvent) {
       watchers.push(onEvent);

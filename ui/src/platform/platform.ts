@@ -28,6 +28,8 @@ import type { RotationPlan } from "../bindings/RotationPlan";
 import type { RotationStatus } from "../bindings/RotationStatus";
 import type { SavedExport } from "../bindings/SavedExport";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
+import type { TeamStatus } from "../bindings/TeamStatus";
+import type { TeamView } from "../bindings/TeamView";
 import type { TokenMeta } from "../bindings/TokenMeta";
 
 /** A JSON Web Key Set: `{"keys": [...]}` with public members only. */
@@ -50,7 +52,13 @@ export interface Platform {
   testProfile(form: ProfileForm, editing: boolean): Promise<TokenMeta>;
   discover(issuer: string): Promise<DiscoveryView>;
   auditEvents(): Promise<AuditEvent[]>;
-  /** Every rotatable credential's age against the rotation period (90 days), due ones first. */
+  /** The teams connected here (from the config; their OpenBao is not asked). */
+  teamList(): Promise<TeamView[]>;
+  /** Where one team stands, asked of its OpenBao: its token, and each shared profile's version, who wrote it
+   * and when (never a value). */
+  teamStatus(team: string): Promise<TeamStatus>;
+  /** Every rotatable credential's age against its rotation period (each profile's own, 90 days by default),
+   * due ones first. */
   rotationsDue(): Promise<DueCredential[]>;
   /** Hear the background refresh from now on: a profile refreshing, fresh again, or failed (with its
    * remedy). Every listener hears every event. */

@@ -1,0 +1,26 @@
+//! Teams in the window: the teams connected here (from the config, without asking their OpenBao) and where
+//! one stands (its OpenBao asked: the token's name, policies and expiry; each shared profile's version, who
+//! wrote it and when, the versions kept and which shared secrets it holds, never their values).
+
+use std::sync::Arc;
+
+use keyward_core::team::{ops, TeamEnv, TeamStatus, TeamView};
+use keyward_core::{AppError, Keyward};
+use tauri::State;
+
+type Core<'a> = State<'a, Arc<Keyward>>;
+type Env<'a> = State<'a, Arc<TeamEnv>>;
+
+/// The teams connected here.
+#[tauri::command]
+pub async fn team_list(keyward: Core<'_>, env: Env<'_>) -> Result<Vec<TeamView>, AppError> {
+    let (kw, env) = (Arc::clone(&keyward), Arc::clone(&env));
+    super::blocking(move || ops::list(kw.context(), &env)).await
+}
+
+/// Where team `team` stands, asked of its OpenBao.
+#[tauri::command]
+pub async fn team_status(team: String, keyward: Core<'_>, env: Env<'_>) -> Result<TeamStatus, AppError> {
+    let mut all = ops::status(keyward.context(), &env, Some(&team)).await?;
+    Ok(all.remove(0))
+}

@@ -1,0 +1,65 @@
+// The Teams page against the fake platform: no team (how to connect one), a team whose OpenBao answers (its
+// token and the shared profiles with version, who changed it and when, the secrets it holds by name only),
+// and a team whose OpenBao does not answer (its error, with Try again, beside a team that does).
+import { cleanup, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+
+import type { TeamStatus } from "../bindings/TeamStatus";
+import { renderAt } from "../test-utils";
+
+afterEach(() => {
+  cleanup();
+  window.location.hash = "";
+});
+
+const view = (name: string) => ({ name, addr: `https://bao.${name}.example:8200`, mount: "secret", path: `keyward/${name}`, tokenFrom: "keychain" });
+const status = (name: string): TeamStatus => ({
+  ...view(name),
+  tokenName: "token-alice",
+  tokenPolicies: ["default", "keyward-rotators"],
+  tokenExpires: null,
+  profiles: [
+    {
+      name: "billing",
+      strategy: "client-credentials",
+      version: 3,
+      changedAt: new Date(Date.now() - 2 * 3600_000).toISOString(),
+      changedBy: "token-bob",
+      versions: [1, 2, 3],
+      secrets: ["clientSecret"],
+    },
+  ],
+});
+
+describe("the Teams page", () => {
+  it("says how to connect a team when none is", async () => {
+    renderAt("#/teams");
+    expect(await screen.findByRole("heading", { name: "No team connected here" })).toBeTruthy();
+    expect(screen.getByText(/keyward team add TEAM --addr URL --token-stdin/)).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
+  });
+
+  it("shows each team's token and shared profiles, and a team whose OpenBao fails with its error", async () => {
+    const { user, fake } = renderAt("#/teams", {
+      teams: [
+        { view: view("payments"), status: status("payments") },
+        { view: view("search"), status: { code: "network", message: "could not reach team search's OpenBao at https://bao.search.example:8200", remedy: { kind: "checkNetwork" } } },
+      ],
+    });
+    const payments = await screen.findByRole("region", { name: "payments" });
+    const table = await within(payments).findByRole("table", { name: "Profiles shared by team payments" });
+    const row = within(table).getByRole("row", { name: /billing/ });
+    expect(row.textContent).toContain("3");
+    expect(row.textContent).toContain("2 h ago");
+    expect(row.textContent).toContain("token-bob");
+    expect(row.textContent).toContain("clientSecret");
+    expect(within(row).getByRole("link", { name: "billing" }).getAttribute("href")).toBe("#/profiles/billing");
+    expect(payments.textContent).toContain("Token token-alice, policies default, keyward-rotators; does not expire.");
+
+    const search = screen.getByRole("region", { name: "search" });
+    const alert = await within(search).findByRole("alert");
+    expect(alert.textContent).toContain("could not reach team search's OpenBao");
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+    expect(fake.callsTo("teamStatus").filter(([t]) => t === "search")).toHaveLength(2);
+  });
+});
