@@ -111,7 +111,7 @@ function TeamDetails({ status }: { status: TeamStatus }) {
                     {ago(p.changedAt)}
                   </time>
                 </td>
-                <td className="mono">{p.changedBy ?? "unknown"}</td>
+                <td className="mono cell-nowrap">{p.changedBy ?? "unknown"}</td>
                 <td>{p.secrets.join(", ") || "none"}</td>
                 <td>{p.versions.join(", ")}</td>
               </tr>

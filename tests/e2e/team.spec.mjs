@@ -1,0 +1,109 @@
+// A team's profile in the real window (issue 12): a real OpenBao dev server (tests/.venv/bin/bao) holds a
+// client-credentials profile shared with the CLI (`team add`, `team share`); the app, started on that
+// KEYWARD_HOME, reads the team at start-up: the list marks the profile "Shared · payments", its page says
+// so, Get token works with the secret from OpenBao (it is in no file and in no keychain entry of the
+// profile), and the Teams page shows the token and the shared profile's version and writer.
+
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+
+import { click, docShot, keyward, ROOT, shot, startApp, startProvider, stopAll, tempHome, uiTest, waitForText } from './lib.mjs';
+
+const SECRET = 'cc-basic-secret';
+const BAO_TOKEN = 'kw-e2e-canary-bao-token-0001';
+let rig;
+let app;
+let home;
+let bao;
+let baoHome;
+let addr;
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer();
+  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+});
+
+async function baoApi(method, path, body) {
+  const res = await fetch(`${addr}/v1/${path}`, {
+    method, headers: { 'X-Vault-Token': 'ROOT', 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`OpenBao ${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? null : res.json();
+}
+
+before(async () => {
+  rig = await startProvider();
+  const port = await freePort();
+  addr = `http://127.0.0.1:${port}`;
+  baoHome = mkdtempSync(join(tmpdir(), 'kw-e2e-bao.'));
+  bao = spawn(join(ROOT, 'tests/.venv/bin/bao'), ['server', '-dev', '-dev-root-token-id=ROOT', `-dev-listen-address=127.0.0.1:${port}`],
+    { env: { ...process.env, HOME: baoHome }, stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try { if ((await fetch(`${addr}/v1/sys/health`)).ok) break; } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error('OpenBao did not start in 20 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await baoApi('PUT', 'sys/policies/acl/rotators', {
+    policy: 'path "secret/data/keyward/payments/*" { capabilities = ["create", "read", "update"] }\n'
+      + 'path "secret/metadata/keyward/payments/*" { capabilities = ["read", "list"] }\n'
+      + 'path "secret/metadata/keyward/payments" { capabilities = ["list"] }\n',
+  });
+  await baoApi('POST', 'auth/token/create', { id: BAO_TOKEN, policies: ['rotators'], display_name: 'alice' });
+
+  home = tempHome();
+  keyward(home.home, ['profile', 'add', 'billing', '--strategy', 'client-credentials', '--url', rig.info.token_endpoint,
+    '--client-id', 'cc-basic', '--scope', 'read:users', '--client-secret-stdin'], SECRET);
+  keyward(home.home, ['team', 'add', 'payments', '--addr', addr, '--token-stdin'], BAO_TOKEN);
+  keyward(home.home, ['team', 'share', 'billing', '--team', 'payments']);
+  app = await startApp({ KEYWARD_HOME: home.home });
+});
+
+after(async () => {
+  await stopAll({ app, rig, home });
+  bao?.kill('SIGKILL');
+  rmSync(baoHome, { recursive: true, force: true });
+});
+
+uiTest('the shared profile is listed, marked with its team, and gets a token with the secret from OpenBao', () => app.browser, async (browser) => {
+  const row = await browser.$('li.profile*=billing');
+  await row.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await row.getText(), /Shared · payments/);
+  await docShot(browser, 'profiles-shared-real');
+  await row.click();
+  await waitForText(browser, 'h1', 'billing');
+  await waitForText(browser, '.subtitle', 'shared through team payments');
+  await click(browser, 'Get token');
+  await waitForText(browser, '.credential [role=status]', 'Got a valid access token');
+
+  // The client secret came from OpenBao: it is in no file of KEYWARD_HOME, nor the OpenBao token.
+  const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : [join(dir, f)]));
+  for (const f of files(home.home)) {
+    const text = readFileSync(f, 'utf8');
+    assert.ok(!text.includes(SECRET) && !text.includes(BAO_TOKEN), `${f} holds a secret`);
+  }
+  const kv = await baoApi('GET', 'secret/data/keyward/payments/billing');
+  assert.equal(kv.data.data.clientSecret, SECRET, 'the shared secret is in the team\'s OpenBao');
+  assert.ok(!JSON.stringify(kv).includes(BAO_TOKEN), 'the OpenBao token is not in the KV');
+  const html = await browser.getPageSource();
+  assert.ok(!html.includes(SECRET) && !html.includes(BAO_TOKEN), 'no secret reached the page');
+});
+
+uiTest('the Teams page shows the token and the shared profile\'s version and writer', () => app.browser, async (browser) => {
+  await click(browser, 'Teams');
+  await waitForText(browser, 'h2', 'payments');
+  const table = await browser.$('table[aria-label="Profiles shared by team payments"]');
+  await table.waitForDisplayed({ timeout: 15_000 });
+  const text = await table.getText();
+  assert.match(text, /billing/);
+  assert.match(text, /token-alice/);
+  assert.match(text, /clientSecret/);
+  await waitForText(browser, '.team p', 'Token token-alice, policies');
+  await shot(browser, 'teams-real');
+  await docShot(browser, 'teams-real');
+});
