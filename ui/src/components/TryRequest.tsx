@@ -13,8 +13,10 @@ import { ErrorNotice, type Fixes } from "./Notice";
 export function TryRequest({ name, baseUrl, fixes }: { name: string; baseUrl?: string | null | undefined; fixes: Fixes }) {
   const platform = usePlatform();
   const [method, setMethod] = useRemembered(`try.${name}.method`, "GET");
-  // The profile's API base URL is where a first request starts.
-  const [url, setUrl] = useRemembered(`try.${name}.url`, baseUrl ?? "");
+  // The profile's API base URL is where a first request starts. The last URL tried is remembered for this
+  // name and this base URL: a changed base URL (or another profile later given the same name, such as one
+  // removed and added again for another API) starts from its own base URL, not from the old API's.
+  const [url, setUrl] = useRemembered(`try.${name}.url.${baseUrl ?? ""}`, baseUrl ?? "");
   const [headersText, setHeadersText] = useState("");
   const [body, setBody] = useState("");
   const [took, setTook] = useState<number | null>(null);

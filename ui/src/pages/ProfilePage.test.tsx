@@ -239,6 +239,20 @@ describe("Try a request", () => {
     expect(((await screen.findByLabelText("Request URL")) as HTMLInputElement).value).toBe("http://127.0.0.1:47811/v1/whoami");
   });
 
+  it("remembers the last URL tried, until the API base URL changes: then it starts from the new one", async () => {
+    const at = (apiBaseUrl: string) => renderAt("#/profiles/demo", { profiles: [fakeProfile("demo", { apiBaseUrl })] });
+    const { user } = at("http://127.0.0.1:47811/v1/whoami");
+    const box = (await screen.findByLabelText("Request URL")) as HTMLInputElement;
+    await user.clear(box);
+    await user.type(box, "http://127.0.0.1:47811/v1/users");
+    cleanup();
+    at("http://127.0.0.1:47811/v1/whoami");
+    expect(((await screen.findByLabelText("Request URL")) as HTMLInputElement).value).toBe("http://127.0.0.1:47811/v1/users");
+    cleanup();
+    at("http://127.0.0.1:50123/v1/whoami");
+    expect(((await screen.findByLabelText("Request URL")) as HTMLInputElement).value).toBe("http://127.0.0.1:50123/v1/whoami");
+  });
+
   it("a host the profile is not for gets nothing, and one click allows it", async () => {
     const { user, fake } = renderAt("#/profiles/github", { profiles: [fakeSignedIn("github", "alice", 3600)] });
     fake.failNext("callApi", {
