@@ -3,6 +3,8 @@
 //! `KEYWARD_HOME` with the real Secret Service of the session (`tests/keychain-session.sh` provides one).
 #![allow(dead_code)]
 
+pub mod bao;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};

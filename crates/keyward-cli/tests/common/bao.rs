@@ -1,0 +1,336 @@
+//! OpenBao for the team tests: a dev server per test (`bao server -dev`), policies and tokens made with
+//! the root token through curl, the rig with `cc-rotating` accepting the canary client secrets, and a
+//! person (a `keyward` with its own home, traced at `KEYWARD_LOG=trace`) whose every command is checked
+//! for canaries.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+
+use super::{repo_root, Kw, Rig, Run};
+
+/// The client secrets the rig's `cc-rotating` client accepts (canaries: they must never be printed).
+pub const SECRET_1: &str = "kw-canary-team-client-secret-one";
+pub const SECRET_2: &str = "kw-canary-team-client-secret-two";
+pub const SECRET_3: &str = "kw-canary-team-client-secret-three";
+
+/// One OpenBao dev server on a free loopback port, root token `ROOT`, stopped on drop.
+pub struct Bao {
+    child: Option<Child>,
+    pub addr: String,
+    dir: tempfile::TempDir,
+}
+
+impl Bao {
+    pub fn start() -> Bao {
+        let bin = repo_root().join("tests/.venv/bin/bao");
+        assert!(bin.exists(), "{} is missing: run `bash scripts/deps.sh`", bin.display());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(dir.path().join("bao.log")).unwrap();
+        let child = Command::new(bin)
+            .args(["server", "-dev", "-dev-root-token-id=ROOT", &format!("-dev-listen-address=127.0.0.1:{port}")])
+            // The dev server keeps its root token in ~/.vault-token: a home of its own, not the user's.
+            .env("HOME", dir.path())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("bao runs");
+        let bao = Bao { child: Some(child), addr: format!("http://127.0.0.1:{port}"), dir };
+        let start = Instant::now();
+        while bao.health() != 200 {
+            assert!(start.elapsed() < Duration::from_secs(30), "bao did not start: {}", bao.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bao
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("bao.log")).unwrap_or_default()
+    }
+
+    pub fn health(&self) -> u16 {
+        let out = Command::new("curl")
+            .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2"])
+            .arg(format!("{}/v1/sys/health", self.addr))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    }
+
+    /// A request with the root token: (status, body).
+    pub fn api(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut c = Command::new("curl");
+        c.args(["-s", "-X", method, "-H", "X-Vault-Token: ROOT", "-w", "\n%{http_code}"])
+            .arg(format!("{}/v1/{path}", self.addr));
+        if let Some(b) = body {
+            c.args(["-H", "Content-Type: application/json", "-d", &b.to_string()]);
+        }
+        let out = c.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, status) = text.rsplit_once('\n').unwrap_or(("", &text));
+        (status.trim().parse().unwrap_or(0), serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+    }
+
+    #[track_caller]
+    pub fn ok(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let (status, v) = self.api(method, path, body);
+        assert!((200..300).contains(&status), "{method} {path}: {status} {v}");
+        v
+    }
+
+    /// A policy for team `team`'s path: `write` adds create and update to read and list.
+    pub fn policy(&self, name: &str, team: &str, write: bool) {
+        let data = if write { r#"["create", "read", "update"]"# } else { r#"["read"]"# };
+        let hcl = format!(
+            "path \"secret/data/keyward/{team}/*\" {{ capabilities = {data} }}\n\
+             path \"secret/metadata/keyward/{team}/*\" {{ capabilities = [\"read\", \"list\"] }}\n\
+             path \"secret/metadata/keyward/{team}\" {{ capabilities = [\"list\"] }}\n"
+        );
+        self.ok("PUT", &format!("sys/policies/acl/{name}"), Some(serde_json::json!({ "policy": hcl })));
+    }
+
+    /// A token with this id (a canary), these policies and display name `token-<who>`.
+    pub fn token(&self, id: &str, policy: &str, who: &str) -> String {
+        let v = self.ok(
+            "POST",
+            "auth/token/create",
+            Some(serde_json::json!({ "id": id, "policies": [policy], "display_name": who })),
+        );
+        assert_eq!(v["auth"]["client_token"], id);
+        id.to_string()
+    }
+
+    pub fn revoke(&self, token: &str) {
+        self.ok("POST", "auth/token/revoke", Some(serde_json::json!({ "token": token })));
+    }
+
+    /// Every version of a KV entry, as OpenBao holds it (`secret/data/<path>?version=N`): (version, data).
+    pub fn versions(&self, path: &str) -> Vec<(u64, serde_json::Value)> {
+        let meta = self.ok("GET", &format!("secret/metadata/{path}"), None);
+        let mut out: Vec<(u64, serde_json::Value)> = meta["data"]["versions"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| {
+                let n: u64 = k.parse().unwrap();
+                (n, self.ok("GET", &format!("secret/data/{path}?version={n}"), None)["data"]["data"].clone())
+            })
+            .collect();
+        out.sort_by_key(|v| v.0);
+        out
+    }
+
+    pub fn current(&self, path: &str) -> (u64, serde_json::Value) {
+        let v = self.ok("GET", &format!("secret/data/{path}"), None);
+        (v["data"]["metadata"]["version"].as_u64().unwrap(), v["data"]["data"].clone())
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Bao {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The rig, with `cc-rotating` accepting the three canary secrets.
+pub fn rig() -> (Rig, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("provider-secrets.txt");
+    std::fs::write(&secrets, format!("{SECRET_1}\n{SECRET_2}\n{SECRET_3}\n")).unwrap();
+    (Rig::start(&["--rotating-secrets", secrets.to_str().unwrap()]), dir)
+}
+
+/// What the rig's API says of an access token (it verifies it): `client_id`, `via`…; panics if refused.
+pub fn rig_accepts(rig: &Rig, token: &str) -> serde_json::Value {
+    let out = Command::new("curl")
+        .args(["-s", "-w", "\n%{http_code}", "-H", &format!("Authorization: Bearer {}", token.trim())])
+        .arg(rig.whoami())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, status) = text.rsplit_once('\n').unwrap();
+    assert_eq!(status, "200", "the rig refused the token: {body}");
+    serde_json::from_str(body).unwrap()
+}
+
+/// A person (or CI): a `keyward` with its own home and keychain store id, tracing at its most verbose,
+/// whose every command is checked: no canary secret in stderr ever, nor in stdout unless the command
+/// is one that prints what the user asked for (`token`, `secret reveal`).
+pub struct Person<'a> {
+    pub kw: Kw,
+    pub never: &'a std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Person<'a> {
+    pub fn new(never: &'a std::cell::RefCell<Vec<String>>) -> Person<'a> {
+        Person { kw: Kw::new().with("KEYWARD_LOG", "trace"), never }
+    }
+
+    pub fn check(&self, args: &[&str], run: &Run) {
+        let first = args.first().copied().unwrap_or_default();
+        for canary in self.never.borrow().iter() {
+            // `token` and `export` print the credential a request carries (an access token, an API key),
+            // never a client secret nor an OpenBao token; `secret reveal` prints what it was asked for.
+            let minting = canary.starts_with("kw-canary-team-client-secret") || canary.starts_with("kw-canary-bao-");
+            let prints_secret =
+                (matches!(first, "token" | "export") && !minting && !args.contains(&"--dry-run")) || first == "secret";
+            // As is, and as an HTTP trace would carry it: base64 alone and in a Basic credential.
+            let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+            for form in [canary.clone(), b64(canary), b64(&format!("cc-rotating:{canary}"))] {
+                assert!(!run.stderr.contains(&form), "`keyward {}` wrote a secret to stderr", args.join(" "));
+                if !prints_secret {
+                    assert!(!run.stdout.contains(&form), "`keyward {}` printed a secret", args.join(" "));
+                }
+            }
+        }
+        assert!(!run.stderr.contains("panicked"), "`keyward {}` panicked: {}", args.join(" "), run.stderr);
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let run = self.kw.run(args);
+        self.check(args, &run);
+        run
+    }
+
+    pub fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        let run = self.kw.run_stdin(args, input);
+        self.check(args, &run);
+        run
+    }
+
+    /// `keyward token NAME`, checked to be a token the rig takes for `cc-rotating`; it joins the canaries.
+    pub fn token(&self, rig: &Rig, name: &str) -> String {
+        let token = self.run(&["token", name]).ok().stdout.trim().to_string();
+        assert_eq!(rig_accepts(rig, &token)["client_id"], "cc-rotating");
+        self.never.borrow_mut().push(token.clone());
+        token
+    }
+
+    pub fn add_profile(&self, rig: &Rig, name: &str, secret: &str) {
+        self.run_stdin(
+            &[
+                "profile",
+                "add",
+                name,
+                "--strategy",
+                "client-credentials",
+                "--url",
+                &rig.token_endpoint,
+                "--client-id",
+                "cc-rotating",
+                "--scope",
+                "read:users",
+                "--client-secret-stdin",
+            ],
+            secret,
+        )
+        .ok();
+    }
+
+    pub fn connect(&self, bao: &Bao, team: &str, token: &str) -> Run {
+        self.run_stdin(&["team", "add", team, "--addr", &bao.addr, "--token-stdin"], token)
+    }
+
+    pub fn config(&self) -> serde_json::Value {
+        serde_json::from_str(&self.kw.read("config.json")).unwrap()
+    }
+}
+
+/// Every file under `dir`, with its bytes.
+pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push((p.display().to_string(), std::fs::read(&p).unwrap_or_default()));
+        }
+    }
+    out
+}
+
+pub fn holds(bytes: &[u8], needle: &str) -> bool {
+    bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// Person A adds `svc` (client secret SECRET_1), gets a token, connects team `team` and shares it.
+pub fn alice_shares<'a>(
+    never: &'a std::cell::RefCell<Vec<String>>,
+    rig: &Rig,
+    bao: &Bao,
+    team: &str,
+) -> (Person<'a>, String) {
+    bao.policy("member", team, true);
+    let token = bao.token("kw-canary-bao-token-alice-0001", "member", "alice");
+    never.borrow_mut().push(token.clone());
+    let alice = Person::new(never);
+    alice.add_profile(rig, "svc", SECRET_1);
+    alice.token(rig, "svc");
+    let run = alice.connect(bao, team, &token).ok();
+    assert!(run.stderr.contains(&format!("Connected team {team}")), "{}", run.stderr);
+    let run = alice.run(&["team", "share", "svc", "--team", team]).ok();
+    assert!(
+        run.stderr.contains(&format!("Shared svc with team {team} (version 1; moved clientSecret)")),
+        "{}",
+        run.stderr
+    );
+    (alice, token)
+}
+
+/// B's `profile edit svc --client-secret-stdin`, started and stopped once it has read the team's entry
+/// (it then waits for its standard input).
+pub struct Pending {
+    pub child: Child,
+    pub stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Pending {
+    pub fn start(p: &Person, args: &[&str]) -> Pending {
+        let mut child =
+            p.kw.command(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let pending = Pending { child, stderr: rx };
+        let start = Instant::now();
+        loop {
+            let left = Duration::from_secs(30).saturating_sub(start.elapsed());
+            let line = pending.stderr.recv_timeout(left).expect("the command says it read the team's entry");
+            if line.contains("read the team's profile") {
+                return pending;
+            }
+        }
+    }
+
+    pub fn finish(mut self, input: &str) -> Run {
+        self.child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let out = self.child.wait_with_output().unwrap();
+        let stderr: Vec<String> = self.stderr.iter().collect();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: stderr.join("\n"),
+        }
+    }
+}
