@@ -24,4 +24,10 @@ overlapSecs?: number, oldFingerprint: string, newFingerprint: string,
 /**
  * Key pairs: the key the profile signed with, and its successor.
  */
-oldKey?: string, newKey?: string, startedAt: number, deployedAt?: number, verifiedAt?: number, finishedAt?: number, journal: Array<JournalEntry>, evidence: Array<Evidence>, };
+oldKey?: string, newKey?: string, 
+/**
+ * A team's profile: the version of its entry in the team's OpenBao the rotation started from. The
+ * switch at verify is a new version, check-and-set against it, so that of two rotators only one
+ * switches, and never over a change made since.
+ */
+teamVersion?: number, startedAt: number, deployedAt?: number, verifiedAt?: number, finishedAt?: number, journal: Array<JournalEntry>, evidence: Array<Evidence>, };

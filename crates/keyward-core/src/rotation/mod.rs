@@ -169,6 +169,12 @@ pub struct Rotation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub new_key: Option<String>,
+    /// A team's profile: the version of its entry in the team's OpenBao the rotation started from. The
+    /// switch at verify is a new version, check-and-set against it, so that of two rotators only one
+    /// switches, and never over a change made since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub team_version: Option<u64>,
     #[ts(type = "number")]
     pub started_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -578,6 +584,17 @@ impl crate::Keyward {
         if new_secret.as_ref().is_some_and(|v| fingerprint(v) == old_fingerprint) {
             return Err(RotationError::SameCredential { profile: name.into() }.into());
         }
+        // A team's profile: the switch writes the team's entry, so a token that may only read it is
+        // refused now, before anything changes anywhere (a target, this machine).
+        let team_version = match crate::team::store::of(&self.secrets) {
+            Some(t)
+                if t.team_of(name).is_some() && field_of(kind).is_some_and(|f| crate::team::SHARED.contains(&f)) =>
+            {
+                t.check_write(name)?;
+                t.version(name)
+            }
+            _ => None,
+        };
         let now = self.clock.now();
         let rotation = Rotation {
             profile: name.into(),
@@ -591,6 +608,7 @@ impl crate::Keyward {
             new_fingerprint: String::new(),
             old_key,
             new_key: None,
+            team_version,
             started_at: now,
             deployed_at: None,
             verified_at: None,
@@ -844,15 +862,19 @@ impl crate::Keyward {
             return Err(RotationError::VerifyFailed { profile: name, saw }.into());
         }
         crate::failpoint::hit("rotate:verify-before-switch");
+        let mut team_note = None;
         // Switch: keep the old as previous (once), make the new the profile's, forget the waiting copy.
         match (field, &new_value) {
             (Some(f), Some(new)) => {
                 if self.secret(&store_id, &name, SecretField::RotationPrevious)?.is_none() {
-                    if let Some(old) = self.secret(&store_id, &name, f)?.filter(|old| old != new) {
+                    if let Some(old) = self
+                        .secret(&store_id, &name, f)?
+                        .filter(|old| old != new && fingerprint(old) == r.old_fingerprint)
+                    {
                         self.set_secret(&store_id, &name, SecretField::RotationPrevious, &old)?;
                     }
                 }
-                self.set_secret(&store_id, &name, f, new)?;
+                team_note = self.switch(&r, &store_id, f, new)?;
                 self.delete_secret(&store_id, &name, SecretField::RotationNext)?;
                 if r.kind == RotationKind::ApiKey {
                     // The profile's key metadata follows the key: its fingerprint, and when it was made.
@@ -895,13 +917,53 @@ impl crate::Keyward {
             &name,
             RotationStep::Verify,
             Phase::Done,
-            format!("{}; {name} now uses {}", evidence.saw, r.new_fingerprint),
+            format!("{}; {name} now uses {}{}", evidence.saw, r.new_fingerprint, team_note.unwrap_or_default()),
             |r| {
                 r.state = RotationState::Verified;
                 r.verified_at = Some(now);
                 r.evidence.push(evidence);
             },
         )
+    }
+
+    /// Make `new` the profile's `field`. A team's profile: a new version of the team's entry,
+    /// check-and-set against the version the rotation started from (a resumed verify that finds the new
+    /// one there already writes nothing); a lost race is refused, journaled, and nothing is written.
+    /// Returns a note for the journal.
+    fn switch(&self, r: &Rotation, store_id: &str, field: SecretField, new: &Secret) -> Result<Option<String>> {
+        let name = &r.profile;
+        let team = crate::team::store::of(&self.secrets).filter(|t| t.team_of(name).is_some());
+        let (Some(team), Some(since)) = (team, r.team_version) else {
+            self.set_secret(store_id, name, field, new)?;
+            return Ok(None);
+        };
+        let team_name = team.team_of(name).unwrap_or_default();
+        if self.secret(store_id, name, field)?.is_some_and(|held| fingerprint(&held) == r.new_fingerprint) {
+            return Ok(Some(format!(
+                " (team {team_name} has it already, version {})",
+                team.version(name).unwrap_or(0)
+            )));
+        }
+        match team.write_secret_since(name, field, new, since) {
+            Ok(v) => Ok(Some(format!(" (written to team {team_name} as version {v}, from version {since})"))),
+            Err(e) => {
+                let e = match e {
+                    crate::team::TeamError::Conflict { team, profile, read, current, changed_by, changed_at } => {
+                        crate::team::TeamError::RotatedMeanwhile {
+                            team,
+                            profile,
+                            read,
+                            current,
+                            changed_by,
+                            changed_at,
+                        }
+                    }
+                    e => e,
+                };
+                self.journal(name, RotationStep::Verify, Phase::Failed, e.to_string(), |_| {})?;
+                Err(e.into())
+            }
+        }
     }
 
     async fn retire(&self, r: Rotation, force: bool) -> Result<Rotation> {
@@ -1058,7 +1120,11 @@ impl crate::Keyward {
         // Back to the old credential.
         match field_of(r.kind) {
             Some(f) => {
-                if let Some(old) = self.secret(&store_id, name, SecretField::RotationPrevious)? {
+                // Only where the switch landed: the profile (a team's entry) holding anything else (the old
+                // one still, or someone else's change) is left as it is.
+                let switched =
+                    self.secret(&store_id, name, f)?.is_some_and(|held| fingerprint(&held) == r.new_fingerprint);
+                if let Some(old) = self.secret(&store_id, name, SecretField::RotationPrevious)?.filter(|_| switched) {
                     self.set_secret(&store_id, name, f, &old)?;
                     self.delete_secret(&store_id, name, SecretField::AccessToken)?;
                 }

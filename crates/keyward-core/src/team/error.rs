@@ -31,6 +31,17 @@ pub enum TeamError {
         changed_by: Option<String>,
         changed_at: Option<String>,
     },
+    /// A rotation's switch lost the check-and-set: someone else changed the shared secret since the
+    /// rotation started (another rotator, an edit). Nothing was written; the way on is abort.
+    #[error("someone else changed {profile} in team {team} since this rotation started (it started from version {read}; it is at version {current} now{by}{when}); the check-and-set refused the switch and nothing was written to the team: abort this rotation (keyward rotate abort {profile}), and rotate again from their version if it is still needed", by = .changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), when = .changed_at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default())]
+    RotatedMeanwhile {
+        team: String,
+        profile: String,
+        read: u64,
+        current: u64,
+        changed_by: Option<String>,
+        changed_at: Option<String>,
+    },
     /// The team has a profile of that name already (sharing never overwrites one).
     #[error("team {team} already shares a profile named {profile} (version {version}); pick another name")]
     Exists { team: String, profile: String, version: u64 },
@@ -62,6 +73,7 @@ impl TeamError {
             TeamError::NoToken { .. } => ErrorCode::Waiting,
             TeamError::PermissionDenied { .. }
             | TeamError::Conflict { .. }
+            | TeamError::RotatedMeanwhile { .. }
             | TeamError::Exists { .. }
             | TeamError::BadEntry { .. }
             | TeamError::Server { .. } => ErrorCode::Refused,
@@ -76,6 +88,7 @@ impl TeamError {
             TeamError::TokenInvalid { team, .. } | TeamError::NoToken { team } => {
                 Some(Remedy::ConnectTeam { team: team.clone() })
             }
+            TeamError::RotatedMeanwhile { profile, .. } => Some(Remedy::AbortRotation { profile: profile.clone() }),
             _ => None,
         }
     }

@@ -190,6 +190,37 @@ impl Kv<'_> {
         }
     }
 
+    /// What the token's policy lets it do to the entry `name` (`read`, `update`, `root`…), from OpenBao's
+    /// `sys/capabilities-self`; None when the token may not ask (a policy without the default one).
+    pub async fn capabilities(&self, name: &str) -> Result<Option<Vec<String>>, TeamError> {
+        let data = self.data_path(name);
+        let body = json!({ "paths": [data.clone()] });
+        match self.send(Method::POST, "sys/capabilities-self", Some(&body), "ask the capabilities of").await {
+            Ok((200, v)) => Ok(v["data"][&data]
+                .as_array()
+                .or_else(|| v[&data].as_array())
+                .map(|a| a.iter().filter_map(|c| c.as_str()).map(String::from).collect())),
+            Ok(_) | Err(TeamError::PermissionDenied { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Refuse early, with what to ask for, when the token's policy does not let it write the entry
+    /// `name` (a new version of an existing entry is an `update`). When OpenBao cannot say, the write
+    /// itself will.
+    pub async fn check_write(&self, name: &str) -> Result<(), TeamError> {
+        if let Some(caps) = self.capabilities(name).await? {
+            if !caps.iter().any(|c| c == "update" || c == "root") {
+                return Err(TeamError::PermissionDenied {
+                    team: self.team.into(),
+                    op: "write",
+                    path: self.data_path(name),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// The names of the entries under the team's path.
     pub async fn list(&self) -> Result<Vec<String>, TeamError> {
         let path = self.metadata_path(None);

@@ -150,6 +150,7 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
         cx.config.set_shared(shared);
         let base = cx.secrets.clone();
         let store = Arc::new(TeamSecrets::new(base, entries, env.token.is_some()));
+        super::store::register(&store);
         cx.config.set_shared_writer(store.clone());
         cx.secrets = store;
     }

@@ -41,6 +41,28 @@ pub struct TeamSecrets {
     memory: Option<Mutex<Memory>>,
 }
 
+/// The team stores of this process, so that the core finds the one behind a context's secret store
+/// (by identity: several contexts may live in one process).
+static STORES: Mutex<Vec<std::sync::Weak<TeamSecrets>>> = Mutex::new(Vec::new());
+
+/// Make `store` findable by [`of`].
+pub fn register(store: &Arc<TeamSecrets>) {
+    let mut all = STORES.lock().unwrap_or_else(|p| p.into_inner());
+    all.retain(|w| w.strong_count() > 0);
+    all.push(Arc::downgrade(store));
+}
+
+/// The team store that `secrets` is, if it is one.
+pub fn of(secrets: &Arc<dyn SecretStore>) -> Option<Arc<TeamSecrets>> {
+    let want = Arc::as_ptr(secrets) as *const ();
+    STORES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter_map(|w| w.upgrade())
+        .find(|s| Arc::as_ptr(s) as *const () == want)
+}
+
 impl TeamSecrets {
     pub fn new(base: Arc<dyn SecretStore>, entries: BTreeMap<String, Entry>, in_memory: bool) -> Self {
         TeamSecrets { base, entries: Mutex::new(entries), memory: in_memory.then(Mutex::default) }
@@ -53,6 +75,47 @@ impl TeamSecrets {
     /// The version of a team profile's entry this process holds.
     pub fn version(&self, profile: &str) -> Option<u64> {
         self.entries().get(profile).map(|e| e.version)
+    }
+
+    /// The team a profile held here belongs to.
+    pub fn team_of(&self, profile: &str) -> Option<String> {
+        self.entries().get(profile).map(|e| e.team.clone())
+    }
+
+    /// Refuse, with what to ask for, when this person's OpenBao token may not write the profile's entry
+    /// (before a rotation changes anything anywhere).
+    pub fn check_write(&self, profile: &str) -> Result<(), TeamError> {
+        let (team, cfg, token) = {
+            let entries = self.entries();
+            let Some(e) = entries.get(profile) else { return Err(TeamError::NotShared(profile.into())) };
+            (e.team.clone(), e.cfg.clone(), e.token.clone())
+        };
+        let name = profile.to_string();
+        block_on(async move {
+            let http = crate::http::client();
+            Kv { http: &http, team: &team, cfg: &cfg, token: &token }.check_write(&name).await
+        })
+    }
+
+    /// Write a shared secret as a new version of the entry, check-and-set against version `cas` (the one
+    /// a rotation started from, which may be older than the one this process read): a lost race, or a
+    /// change made by someone else since, is [`TeamError::Conflict`] and nothing is written. Returns the
+    /// new version.
+    pub fn write_secret_since(
+        &self,
+        profile: &str,
+        field: SecretField,
+        value: &Secret,
+        cas: u64,
+    ) -> Result<u64, TeamError> {
+        if !SHARED.contains(&field) {
+            return Err(TeamError::NotShared(profile.into()));
+        }
+        let value = value.expose().to_string();
+        self.write_entry_cas(profile, Some(cas), |data| {
+            data.insert(field.name().into(), Value::String(value));
+        })?;
+        Ok(self.version(profile).unwrap_or(cas + 1))
     }
 
     /// (profile, field) of an account `<store-id>/<profile>/<field>` that names a team profile.
@@ -84,10 +147,20 @@ impl TeamSecrets {
         profile: &str,
         change: impl FnOnce(&mut serde_json::Map<String, Value>),
     ) -> Result<(), TeamError> {
+        self.write_entry_cas(profile, None, change)
+    }
+
+    /// [`Self::write_entry`], check-and-set against `cas` when given, else the version held.
+    fn write_entry_cas(
+        &self,
+        profile: &str,
+        cas: Option<u64>,
+        change: impl FnOnce(&mut serde_json::Map<String, Value>),
+    ) -> Result<(), TeamError> {
         let (team, cfg, token, version, mut data) = {
             let entries = self.entries();
-            let e = entries.get(profile).expect("routed to an entry");
-            (e.team.clone(), e.cfg.clone(), e.token.clone(), e.version, e.data.clone())
+            let e = entries.get(profile).ok_or_else(|| TeamError::NotShared(profile.into()))?;
+            (e.team.clone(), e.cfg.clone(), e.token.clone(), cas.unwrap_or(e.version), e.data.clone())
         };
         change(&mut data);
         let name = profile.to_string();
