@@ -42,6 +42,7 @@ const COMMANDS: &[&str] = &[
     "rotation_abort_plan",
     "team_list",
     "team_status",
+    "team_add",
     "rotation_pick_file",
     "rotations_due",
     "watch_credentials",

@@ -100,6 +100,7 @@ pub fn run() {
             rotation::rotation_pick_file,
             team::team_list,
             team::team_status,
+            team::team_add,
         ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");

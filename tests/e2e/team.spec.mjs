@@ -2,7 +2,8 @@
 // client-credentials profile shared with the CLI (`team add`, `team share`); the app, started on that
 // KEYWARD_HOME, reads the team at start-up: the list marks the profile "Shared · payments", its page says
 // so, Get token works with the secret from OpenBao (it is in no file and in no keychain entry of the
-// profile), and the Teams page shows the token and the shared profile's version and writer.
+// profile), and the Teams page shows the token and the shared profile's version and writer. A second team is
+// connected through the page's form: a wrong token refused there, the right one kept in the Secret Service.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -12,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 
-import { click, docShot, keyward, ROOT, shot, startApp, startProvider, stopAll, tempHome, uiTest, waitForText } from './lib.mjs';
+import { click, docShot, fill, keyward, ROOT, shot, startApp, startProvider, stopAll, tempHome, uiTest, waitForText } from './lib.mjs';
 
 const SECRET = 'cc-basic-secret';
 const BAO_TOKEN = 'kw-e2e-canary-bao-token-0001';
+const BAO_TOKEN_2 = 'kw-e2e-canary-bao-token-0002';
 let rig;
 let app;
 let home;
@@ -55,6 +57,12 @@ before(async () => {
       + 'path "secret/metadata/keyward/payments" { capabilities = ["list"] }\n',
   });
   await baoApi('POST', 'auth/token/create', { id: BAO_TOKEN, policies: ['rotators'], display_name: 'alice' });
+  await baoApi('PUT', 'sys/policies/acl/search-members', {
+    policy: 'path "secret/data/keyward/search/*" { capabilities = ["read"] }\n'
+      + 'path "secret/metadata/keyward/search/*" { capabilities = ["read", "list"] }\n'
+      + 'path "secret/metadata/keyward/search" { capabilities = ["list"] }\n',
+  });
+  await baoApi('POST', 'auth/token/create', { id: BAO_TOKEN_2, policies: ['search-members'], display_name: 'carol' });
 
   home = tempHome();
   keyward(home.home, ['profile', 'add', 'billing', '--strategy', 'client-credentials', '--url', rig.info.token_endpoint,
@@ -106,4 +114,26 @@ uiTest('the Teams page shows the token and the shared profile\'s version and wri
   await waitForText(browser, '.team p', 'Token token-alice, policies');
   await shot(browser, 'teams-real');
   await docShot(browser, 'teams-real');
+});
+
+uiTest('a second team is connected through the form: a wrong token refused, the right one kept in the keychain', () => app.browser, async (browser) => {
+  await click(browser, 'Connect a team…');
+  await fill(browser, 'team-name', 'search');
+  await fill(browser, 'team-addr', addr);
+  assert.equal(await (await browser.$('#team-token')).getAttribute('type'), 'password');
+  await fill(browser, 'team-token', 'kw-e2e-not-a-token');
+  await click(browser, 'Connect');
+  await waitForText(browser, 'form[aria-label="Connect a team"] [role=alert]', 'does not accept your OpenBao token');
+  await fill(browser, 'team-token', BAO_TOKEN_2);
+  await click(browser, 'Connect');
+  await waitForText(browser, '[role=status]', 'Connected team search as token-carol');
+  await waitForText(browser, 'h2', 'search');
+  await waitForText(browser, '.team p', 'shares no profile yet');
+  await shot(browser, 'teams-connected');
+
+  const found = execFileSync('secret-tool', ['search', '--all', 'service', 'keyward'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.match(found, /search/, 'the token is in the Secret Service');
+  const config = readFileSync(join(home.home, 'config.json'), 'utf8');
+  assert.ok(config.includes('"search"') && !config.includes(BAO_TOKEN_2), 'the team is in the config, its token is not');
+  assert.ok(!(await browser.getPageSource()).includes(BAO_TOKEN_2), 'the token is not left on the page');
 });

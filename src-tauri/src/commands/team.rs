@@ -24,3 +24,20 @@ pub async fn team_status(team: String, keyward: Core<'_>, env: Env<'_>) -> Resul
     let mut all = ops::status(keyward.context(), &env, Some(&team)).await?;
     Ok(all.remove(0))
 }
+
+/// Connect team `team`: its OpenBao at `addr` (KV v2 `mount`, its profiles under `path`), your OpenBao
+/// `token` checked there and kept in the keychain. Its profiles join the list when Keyward next starts.
+#[tauri::command]
+pub async fn team_add(
+    team: String,
+    addr: String,
+    mount: Option<String>,
+    path: Option<String>,
+    token: String,
+    keyward: Core<'_>,
+) -> Result<TeamStatus, AppError> {
+    let token = keyward_core::Secret::new(token.trim());
+    let cfg = keyward_core::team::TeamConfig::new(&team, &addr, mount.as_deref(), path.as_deref())
+        .map_err(keyward_core::Error::from)?;
+    Ok(ops::add(keyward.context(), &team, cfg, token).await?)
+}

@@ -5,6 +5,7 @@ import { cleanup, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
 import type { TeamStatus } from "../bindings/TeamStatus";
+import { FAKE_TEAM_TOKEN } from "../platform/fake";
 import { renderAt } from "../test-utils";
 
 afterEach(() => {
@@ -32,11 +33,31 @@ const status = (name: string): TeamStatus => ({
 });
 
 describe("the Teams page", () => {
-  it("says how to connect a team when none is", async () => {
-    renderAt("#/teams");
+  it("with no team, offers the connect form; a refused token is said, the right one connects", async () => {
+    const { user, fake } = renderAt("#/teams");
     expect(await screen.findByRole("heading", { name: "No team connected here" })).toBeTruthy();
-    expect(screen.getByText(/keyward team add TEAM --addr URL --token-stdin/)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
+    const form = screen.getByRole("form", { name: "Connect a team" });
+    const connect = within(form).getByRole("button", { name: "Connect" });
+    expect((connect as HTMLButtonElement).disabled, "name, address and token are needed").toBe(true);
+    await user.type(within(form).getByLabelText(/Team name/), "payments");
+    await user.type(within(form).getByLabelText(/OpenBao address/), "https://bao.example.net:8200");
+    expect(within(form).getByLabelText("Path of the team's profiles").getAttribute("placeholder")).toBe("keyward/payments");
+    const token = within(form).getByLabelText(/Your OpenBao token/);
+    expect(token.getAttribute("type")).toBe("password");
+    await user.type(token, "s.wrong");
+    await user.click(connect);
+    expect((await within(form).findByRole("alert")).textContent).toContain("does not accept your OpenBao token");
+
+    await user.clear(token);
+    await user.type(token, FAKE_TEAM_TOKEN);
+    await user.click(connect);
+    expect((await screen.findByRole("status")).textContent).toContain("Connected team payments as token-alice: it shares 0 profiles");
+    expect(fake.callsTo("teamAdd").at(-1)).toEqual(["payments", "https://bao.example.net:8200", null, null, FAKE_TEAM_TOKEN]);
+    const card = await screen.findByRole("region", { name: "payments" });
+    expect((await within(card).findByText(/shares no profile yet/)).textContent).toContain("keyward team share PROFILE --team payments");
+    expect(screen.queryByRole("form", { name: "Connect a team" })).toBeNull();
+    expect(document.body.innerHTML.includes(FAKE_TEAM_TOKEN), "the token is not left on the page").toBe(false);
   });
 
   it("shows each team's token and shared profiles, and a team whose OpenBao fails with its error", async () => {

@@ -1,20 +1,26 @@
 // Teams: the teams connected here, and for each where it stands, asked of its OpenBao: the token you use
 // (its name, policies, expiry) and every shared profile with its version, who wrote it and when, the
-// versions OpenBao keeps and which shared secrets it holds (never their values). Connecting a team is
-// `keyward team add` today; the page says so rather than offering a form that does not exist.
+// versions OpenBao keeps and which shared secrets it holds (never their values). Connect a team here (its
+// address and your OpenBao token, checked at its OpenBao and kept in the keychain); its profiles join the
+// list at the next start, since the team's profiles are read when Keyward starts.
+import { useState, type FormEvent } from "react";
+
 import type { TeamStatus } from "../bindings/TeamStatus";
 import type { TeamView } from "../bindings/TeamView";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorState } from "../components/ErrorState";
-import { ErrorNotice } from "../components/Notice";
+import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { usePlatform } from "../lib/platform-context";
 import { href } from "../lib/routes";
 import { duration, useNowSecs } from "../lib/time";
-import { useLoad } from "../lib/use-async";
+import { useAction, useLoad } from "../lib/use-async";
 
 export function TeamsPage() {
   const platform = usePlatform();
   const { state, reload } = useLoad(() => platform.teamList(), [platform]);
+  const [connecting, setConnecting] = useState(false);
+  const [connected, setConnected] = useState<TeamStatus | null>(null);
+  const none = state.status === "ready" && state.value.length === 0;
   return (
     <>
       <header className="page-header">
@@ -26,27 +32,116 @@ export function TeamsPage() {
           <button type="button" className="button" onClick={reload}>
             Reload
           </button>
+          {!connecting && !none && (
+            <button type="button" className="button button-primary" onClick={() => setConnecting(true)}>
+              Connect a team…
+            </button>
+          )}
         </div>
       </header>
-      {state.status === "loading" && <div className="loading" aria-busy="true" aria-label="Loading the teams" />}
-      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
-      {state.status === "ready" && state.value.length === 0 && (
-        <EmptyState title="No team connected here">
-          <p>
-            A team shares client secrets, API keys and passwords through its OpenBao. Connect one from a terminal with{" "}
-            <code>keyward team add TEAM --addr URL --token-stdin</code>, then restart Keyward: its profiles appear in the list,
-            marked as shared.
-          </p>
-        </EmptyState>
-      )}
-      {state.status === "ready" && state.value.length > 0 && (
-        <div className="stack">
-          {state.value.map((team) => (
-            <TeamCard key={team.name} team={team} />
-          ))}
-        </div>
-      )}
+      <div className="stack">
+        {state.status === "loading" && <div className="loading" aria-busy="true" aria-label="Loading the teams" />}
+        {state.status === "error" && <ErrorState error={state.error} onRetry={reload} />}
+        {connected && (
+          <SuccessNotice>
+            Connected team {connected.name} as {connected.tokenName}: it shares {connected.profiles.length === 1 ? "1 profile" : `${connected.profiles.length} profiles`}.
+            Your OpenBao token is in your keychain. The team's profiles appear in the list when Keyward next starts.
+          </SuccessNotice>
+        )}
+        {none && !connected && (
+          <EmptyState title="No team connected here">
+            <p>
+              A team shares client secrets, API keys and passwords through its OpenBao: connect one below (or with{" "}
+              <code>keyward team add TEAM --addr URL --token-stdin</code>). Its profiles then appear in the list, marked as shared.
+            </p>
+          </EmptyState>
+        )}
+        {(connecting || none) && (
+          <ConnectTeam
+            onCancel={none ? undefined : () => setConnecting(false)}
+            onConnected={(status) => {
+              setConnected(status);
+              setConnecting(false);
+              reload();
+            }}
+          />
+        )}
+        {state.status === "ready" && state.value.map((team) => <TeamCard key={team.name} team={team} />)}
+      </div>
     </>
+  );
+}
+
+function ConnectTeam({ onConnected, onCancel }: { onConnected: (status: TeamStatus) => void; onCancel?: () => void }) {
+  const platform = usePlatform();
+  const [name, setName] = useState("");
+  const [addr, setAddr] = useState("");
+  const [mount, setMount] = useState("");
+  const [path, setPath] = useState("");
+  const [token, setToken] = useState("");
+  const connect = useAction(() => platform.teamAdd(name.trim(), addr.trim(), mount.trim() || null, path.trim() || null, token));
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const status = await connect.run();
+    if (status) {
+      setToken("");
+      onConnected(status);
+    }
+  }
+  const ready = name.trim() !== "" && addr.trim() !== "" && token.trim() !== "";
+  return (
+    <section className="card" aria-labelledby="connect-team-title">
+      <div className="card-head">
+        <h2 id="connect-team-title">Connect a team</h2>
+        <span className="muted">your token is checked at its OpenBao, then kept in your keychain</span>
+      </div>
+      <form className="stack" onSubmit={(e) => void onSubmit(e)} aria-label="Connect a team">
+        <div className="field">
+          <label className="field-label" htmlFor="team-name">
+            Team name<span className="required"> required</span>
+          </label>
+          <input id="team-name" type="text" value={name} placeholder="payments" spellCheck={false} autoComplete="off" onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="team-addr">
+            OpenBao address<span className="required"> required</span>
+          </label>
+          <input id="team-addr" type="text" inputMode="url" value={addr} placeholder="https://bao.example.net:8200" spellCheck={false} onChange={(e) => setAddr(e.target.value)} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="team-mount">
+            KV v2 mount
+          </label>
+          <input id="team-mount" type="text" value={mount} placeholder="secret" spellCheck={false} onChange={(e) => setMount(e.target.value)} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="team-path">
+            Path of the team's profiles
+          </label>
+          <input id="team-path" type="text" value={path} placeholder={`keyward/${name.trim() || "TEAM"}`} spellCheck={false} onChange={(e) => setPath(e.target.value)} />
+        </div>
+        <div className="field">
+          <label className="field-label" htmlFor="team-token">
+            Your OpenBao token<span className="required"> required</span>
+          </label>
+          <input id="team-token" type="password" value={token} autoComplete="off" spellCheck={false} aria-describedby="team-token-help" onChange={(e) => setToken(e.target.value)} />
+          <p className="field-help" id="team-token-help">
+            From your OpenBao admin, or <code>bao token create</code>. It goes to your keychain, never to a file.
+          </p>
+        </div>
+        {connect.error && <ErrorNotice error={connect.error} />}
+        <div className="actions">
+          {onCancel && (
+            <button type="button" className="button" onClick={onCancel}>
+              Cancel
+            </button>
+          )}
+          <button type="submit" className="button button-primary" disabled={connect.pending || !ready}>
+            {connect.pending ? "Connecting…" : "Connect"}
+          </button>
+        </div>
+      </form>
+    </section>
   );
 }
 

@@ -68,6 +68,9 @@ export interface FakePlatform extends Platform {
   due: DueCredential[];
 }
 
+/** The one OpenBao token the fake's teamAdd accepts. */
+export const FAKE_TEAM_TOKEN = "s.FAKEcanaryBaoToken0000";
+
 /** A team the fake has connected: what teamList shows, and what teamStatus answers (or its error). */
 export interface FakeTeam {
   view: TeamView;
@@ -100,6 +103,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
   const keys = new Map((options.keys ?? []).map((k) => [k.name, k]));
   const audit: AuditEvent[] = [...(options.audit ?? [])];
   const rotations = new Map((options.rotations ?? []).map((r) => [r.profile, structuredClone(r)]));
+  const teams: FakeTeam[] = structuredClone(options.teams ?? []);
   let listError: AppError | null = options.error ?? null;
   const failures = new Map<Method, AppError[]>();
   const overrides = new Map<Method, (...args: never[]) => unknown>();
@@ -176,10 +180,19 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       return structuredClone(fake.due);
     },
     async teamList() {
-      return structuredClone((options.teams ?? []).map((t) => t.view));
+      return structuredClone(teams.map((t) => t.view));
+    },
+    async teamAdd(team, addr, mount, path, token) {
+      if (token.trim() !== FAKE_TEAM_TOKEN) {
+        throw { code: "refused", message: `team ${team}'s OpenBao at ${addr} does not accept your OpenBao token (invalid, expired or revoked)`, remedy: { kind: "connectTeam", team } } satisfies AppError;
+      }
+      const view: TeamView = { name: team, addr, mount: mount ?? "secret", path: path ?? `keyward/${team}`, tokenFrom: "keychain" };
+      const status: TeamStatus = { ...view, tokenName: "token-alice", tokenPolicies: ["default", "keyward-members"], tokenExpires: null, profiles: [] };
+      teams.push({ view, status });
+      return structuredClone(status);
     },
     async teamStatus(team) {
-      const found = (options.teams ?? []).find((t) => t.view.name === team);
+      const found = teams.find((t) => t.view.name === team);
       if (!found) throw { code: "notFound", message: `no team named ${JSON.stringify(team)} is connected here`, remedy: null } satisfies AppError;
       if ("code" in found.status) throw structuredClone(found.status);
       return structuredClone(found.status);

@@ -57,6 +57,9 @@ export interface Platform {
   /** Where one team stands, asked of its OpenBao: its token, and each shared profile's version, who wrote it
    * and when (never a value). */
   teamStatus(team: string): Promise<TeamStatus>;
+  /** Connect a team: its OpenBao address (KV v2 mount, path; null for the defaults) and your OpenBao token,
+   * checked there and kept in the keychain. Its profiles join the list at the next start. */
+  teamAdd(team: string, addr: string, mount: string | null, path: string | null, token: string): Promise<TeamStatus>;
   /** Every rotatable credential's age against its rotation period (each profile's own, 90 days by default),
    * due ones first. */
   rotationsDue(): Promise<DueCredential[]>;

@@ -31,6 +31,7 @@ export const tauriPlatform: Platform = {
   auditEvents: () => call("audit_events"),
   teamList: () => call("team_list"),
   teamStatus: (team) => call("team_status", { team }),
+  teamAdd: (team, addr, mount, path, token) => call("team_add", { team, addr, mount, path, token }),
   rotationsDue: () => call("rotations_due"),
   watchCredentials: (onEvent) => {
     const channel = new Channel<RefreshEvent>();
