@@ -343,3 +343,50 @@ fn a_member_who_may_only_read_is_refused_before_a_rotation_changes_anything() {
     reader.run(&["rotate", "next", "svc", "--yes"]).fails(2, "svc has no rotation under way");
     reader.token(&rig, "svc");
 }
+
+#[test]
+fn a_teammates_change_of_the_settings_during_a_rotation_is_kept_and_ci_cannot_rotate() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string()]);
+    let (rig, _d, secrets) = provider();
+    let bao = Bao::start();
+    let (alice, alice_bao) = alice_shares(&never, &rig, &bao, "T");
+    let carol = member(&never, &bao, "kw-canary-bao-token-carol-0004", "member", "carol");
+    let hook = hook(&secrets);
+    alice.run_stdin(&["rotate", "start", "svc", "--target", &hook, "--new-secret-stdin", "--yes"], SECRET_2).ok();
+    alice.run(&["rotate", "next", "svc", "--yes"]).ok();
+    // Meanwhile Carol changes a setting: version 2, the secret still the old one.
+    carol.run(&["profile", "edit", "svc", "--set", "audience=https://api.keyward.test"]).ok();
+    assert_eq!(bao.current(KV).0, 2);
+
+    // The switch goes on top of Carol's version (check-and-set against it), and keeps her change.
+    let run = alice.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert!(
+        run.stderr
+            .contains("written to team T as version 3, on top of version 2: a change of its settings by token-carol"),
+        "{}",
+        run.stderr
+    );
+    let (version, data) = bao.current(KV);
+    assert_eq!((version, data["clientSecret"].as_str()), (3, Some(SECRET_2)), "{data}");
+    assert_eq!(data["profile"]["audience"], "https://api.keyward.test", "Carol's change is kept");
+    assert_eq!(bao.versions(KV).len(), 3);
+    alice.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert_eq!(taken(&secrets), [SECRET_2]);
+    carol.run(&["token", "svc", "--fresh"]).ok();
+
+    // CI (the OpenBao token in the environment, no keychain) cannot keep a rotation between commands:
+    // refused at start, before anything changes.
+    let mut ci = Person::new(&never);
+    ci.kw = ci
+        .kw
+        .without("DBUS_SESSION_BUS_ADDRESS")
+        .without("DISPLAY")
+        .without("WAYLAND_DISPLAY")
+        .with("KEYWARD_TEAM_ADDR", &bao.addr)
+        .with("KEYWARD_TEAM", "T")
+        .with("KEYWARD_TEAM_TOKEN", &alice_bao);
+    ci.run_stdin(&["rotate", "start", "svc", "--target", &hook, "--new-secret-stdin", "--yes"], SECRET_1)
+        .fails(2, "rotate it from a machine with a keychain");
+    assert_eq!(bao.current(KV).0, 3);
+    assert_eq!(taken(&secrets), [SECRET_2]);
+}

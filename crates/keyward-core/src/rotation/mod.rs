@@ -590,6 +590,13 @@ impl crate::Keyward {
             Some(t)
                 if t.team_of(name).is_some() && field_of(kind).is_some_and(|f| crate::team::SHARED.contains(&f)) =>
             {
+                if t.in_memory() {
+                    return Err(RotationError::BadPlan(format!(
+                        "{name} is a team's profile, and its rotation keeps the new secret in this machine's keychain until it is verified; with {} (CI) nothing is kept between commands: rotate it from a machine with a keychain",
+                        crate::team::TOKEN_VAR
+                    ))
+                    .into());
+                }
                 t.check_write(name)?;
                 t.version(name)
             }
@@ -944,8 +951,28 @@ impl crate::Keyward {
                 team.version(name).unwrap_or(0)
             )));
         }
-        match team.write_secret_since(name, field, new, since) {
-            Ok(v) => Ok(Some(format!(" (written to team {team_name} as version {v}, from version {since})"))),
+        let written = match team.write_secret_since(name, field, new, since) {
+            // Someone changed the entry since the rotation started. Only a change of its settings (the
+            // shared secret still the old one) lets the switch go on top of it, check-and-set again.
+            Err(crate::team::TeamError::Conflict { .. })
+                if team.reread(name).is_ok()
+                    && self.secret(store_id, name, field)?.is_some_and(|s| fingerprint(&s) == r.old_fingerprint) =>
+            {
+                let current = team.version(name).unwrap_or(since);
+                let by = team.changed(name).map(|b| format!(" by {b}")).unwrap_or_default();
+                team.write_secret_since(name, field, new, current).map(|v| {
+                    format!(
+                        " (written to team {team_name} as version {v}, on top of version {current}: a change of its settings{by} since the rotation started, kept)"
+                    )
+                })
+            }
+            Err(crate::team::TeamError::Conflict { team, profile, current, changed_by, changed_at, .. }) => {
+                Err(crate::team::TeamError::Conflict { team, profile, read: since, current, changed_by, changed_at })
+            }
+            other => other.map(|v| format!(" (written to team {team_name} as version {v}, from version {since})")),
+        };
+        match written {
+            Ok(note) => Ok(Some(note)),
             Err(e) => {
                 let e = match e {
                     crate::team::TeamError::Conflict { team, profile, read, current, changed_by, changed_at } => {

@@ -97,6 +97,36 @@ impl TeamSecrets {
         })
     }
 
+    /// This process keeps a team profile's own tokens in memory only (CI, `KEYWARD_TEAM_TOKEN`).
+    pub fn in_memory(&self) -> bool {
+        self.memory.is_some()
+    }
+
+    /// Read the profile's entry again from the team's OpenBao: this process then holds its current
+    /// version (a rotation's switch that lost the check-and-set looks at what changed).
+    pub fn reread(&self, profile: &str) -> Result<(), TeamError> {
+        let (team, cfg, token) = {
+            let entries = self.entries();
+            let Some(e) = entries.get(profile) else { return Err(TeamError::NotShared(profile.into())) };
+            (e.team.clone(), e.cfg.clone(), e.token.clone())
+        };
+        let name = profile.to_string();
+        let read = block_on(async move {
+            let http = crate::http::client();
+            Kv { http: &http, team: &team, cfg: &cfg, token: &token }.read(&name).await
+        })?;
+        if let (Some(read), Some(e)) = (read, self.entries().get_mut(profile)) {
+            e.version = read.version;
+            e.data = read.data;
+        }
+        Ok(())
+    }
+
+    /// The entry's `changedBy` and when its held version was written (for a conflict's words).
+    pub fn changed(&self, profile: &str) -> Option<String> {
+        self.entries().get(profile).and_then(|e| e.data.get("changedBy")).and_then(|b| b.as_str()).map(String::from)
+    }
+
     /// Write a shared secret as a new version of the entry, check-and-set against version `cas` (the one
     /// a rotation started from, which may be older than the one this process read): a lost race, or a
     /// change made by someone else since, is [`TeamError::Conflict`] and nothing is written. Returns the
