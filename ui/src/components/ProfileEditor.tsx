@@ -120,7 +120,20 @@ export function ProfileEditor({
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     setSubmitted(true);
-    if (problems && problems.length > 0) {
+    // The as-you-type check runs a moment after the last keystroke, so right after typing it may still
+    // describe an earlier state of the form (a half-typed URL): check what is being submitted now, or a
+    // valid form is refused with no error to see once the late check catches up.
+    let now = problems;
+    if (paramsProblem) now = [{ field: "authorizeParams", message: paramsProblem }];
+    else {
+      try {
+        now = await platform.checkForm(profileForm, editing);
+      } catch {
+        // A check that fails (keychain, config) does not block saving; saving reports the error.
+        now = [];
+      }
+    }
+    if (now && now.length > 0) {
       const first = formRef.current?.querySelector<HTMLElement>("[aria-invalid=true]");
       (first ?? firstField())?.focus();
       return;
