@@ -33,7 +33,7 @@ pub enum TeamError {
     },
     /// A rotation's switch lost the check-and-set: someone else changed the shared secret since the
     /// rotation started (another rotator, an edit). Nothing was written; the way on is abort.
-    #[error("someone else changed {profile} in team {team} since this rotation started (it started from version {read}; it is at version {current} now{by}{when}); the check-and-set refused the switch and nothing was written to the team: abort this rotation (keyward rotate abort {profile}), and rotate again from their version if it is still needed", by = .changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), when = .changed_at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default())]
+    #[error("someone else changed {profile} in team {team} since this rotation started (it started from version {read}; it is at version {current} now{by}{when}); the check-and-set refused the switch and nothing was written to the team: abort this rotation, and rotate again from their version if it is still needed", by = .changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), when = .changed_at.as_deref().map(|t| format!(" at {t}")).unwrap_or_default())]
     RotatedMeanwhile {
         team: String,
         profile: String,
