@@ -7,7 +7,8 @@
 # long test run), after which D-Bus started a new, *locked* one on the next request and every later test
 # failed with "the OS keychain is locked". If it exits, the watch says so on stderr (with its exit status,
 # so the cause can be chased) and starts it again with the same password, which unlocks the same keyring
-# file: the secrets written so far are still there.
+# file: the secrets written so far are still there. KEYWARD_KEYCHAIN_RESTART=0 turns the restart off (for
+# the tests that kill the daemon on purpose).
 set -euo pipefail
 export XDG_RUNTIME_DIR="$(mktemp -d -t kw-runtime.XXXXXX)"
 export XDG_DATA_HOME="$(mktemp -d -t kw-data.XXXXXX)"
@@ -31,6 +32,11 @@ dbus-run-session -- bash -c '
     return 1
   }
   start
+  if [ "${KEYWARD_KEYCHAIN_RESTART:-1}" = 0 ]; then   # tests that kill the daemon on purpose
+    rc=0; "$@" || rc=$?
+    kill "$daemon" 2>/dev/null || true
+    exit "$rc"
+  fi
   "$@" &
   command=$!
   # Wait for the command; whenever the daemon exits first, say so and start it again.

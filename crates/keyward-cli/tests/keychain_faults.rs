@@ -77,6 +77,8 @@ fn in_session(home: &Path, script: &str) -> Session {
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        // These tests kill the daemon on purpose: it must stay dead.
+        .env("KEYWARD_KEYCHAIN_RESTART", "0")
         .output()
         .unwrap();
     Session {
