@@ -152,24 +152,51 @@ fn map_err(e: keyring::Error) -> KeychainError {
     }
 }
 
+/// Whether a Secret Service call failed because the item it found was deleted before it was read: another
+/// process (a rotation, a refresh) replaced the secret between the search and the read. Not an unavailable
+/// keychain: asking again finds the new item.
+fn vanished(e: &keyring::Error) -> bool {
+    let reason = match e {
+        keyring::Error::PlatformFailure(inner) | keyring::Error::NoStorageAccess(inner) => inner.to_string(),
+        _ => return false,
+    };
+    ["No such interface", "No such object", "UnknownObject", "UnknownInterface"].iter().any(|w| reason.contains(w))
+}
+
+/// Run `op` again (up to three times in all) while the item it touched vanished under it.
+fn retried<T>(entry: &keyring::Entry, op: impl Fn(&keyring::Entry) -> keyring::Result<T>) -> keyring::Result<T> {
+    let mut result = op(entry);
+    for _ in 0..2 {
+        match &result {
+            Err(e) if vanished(e) => result = op(entry),
+            _ => break,
+        }
+    }
+    result
+}
+
 impl SecretStore for OsKeychain {
     fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
-        self.run(account, |e| match e.get_password() {
-            Ok(v) => Ok(Some(Secret::new(v))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(e),
+        self.run(account, |e| {
+            retried(&e, |e| match e.get_password() {
+                Ok(v) => Ok(Some(Secret::new(v))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(e) => Err(e),
+            })
         })
     }
 
     fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
         let value = value.clone();
-        self.run(account, move |e| e.set_password(value.expose()))
+        self.run(account, move |e| retried(&e, |e| e.set_password(value.expose())))
     }
 
     fn delete(&self, account: &str) -> Result<(), KeychainError> {
-        self.run(account, |e| match e.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(e),
+        self.run(account, |e| {
+            retried(&e, |e| match e.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(e) => Err(e),
+            })
         })
     }
 }
