@@ -10,7 +10,7 @@ import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import { expiryText, kindOf, tokenOf } from "../lib/profiles";
 import { usePlatform } from "../lib/platform-context";
-import { clock, duration, useNowSecs } from "../lib/time";
+import { clock, relative, useNowSecs } from "../lib/time";
 import { useAction } from "../lib/use-async";
 import { useLogin } from "../lib/use-login";
 import { LoginProgressView } from "./LoginProgressView";
@@ -195,7 +195,7 @@ function GotToken({ fresh, meta, now }: { fresh: boolean; meta: TokenMeta; now: 
   const got = `Got ${fresh ? "a fresh" : "a valid"} access token`;
   if (meta.expiresAt === null) return <>{got}; it has no expiry.</>;
   const left = meta.expiresAt - now;
-  return <>{left > 0 ? `${got}; it expires in ${duration(left)}.` : `${got}; it has expired since (${duration(-left)} ago).`}</>;
+  return <>{left > 0 ? `${got}; it expires ${relative(left)}.` : `${got}; it has expired since (${relative(left)}).`}</>;
 }
 
 /** The copy notice: the clearing counted down second by second (a timer, read on request rather than at

@@ -3,7 +3,7 @@
 // refresh token shows in effect, and the asked ones not granted), and when it runs out, counting down.
 import type { ProfileView } from "../bindings/ProfileView";
 import { kindOf, scopeReport, tokenOf, type ScopeReport } from "../lib/profiles";
-import { clock, duration, isoTime, useNowSecs } from "../lib/time";
+import { clock, isoTime, relative, useNowSecs } from "../lib/time";
 
 export function TokenSummary({ profile }: { profile: ProfileView }) {
   const now = useNowSecs(1000);
@@ -57,7 +57,7 @@ export function TokenSummary({ profile }: { profile: ProfileView }) {
               </>
             ) : (
               <>
-                Expired {duration(-left)} ago
+                Expired {relative(left)}
                 {profile.status === "ready" || profile.status === "renewable" ? " · renews on next use" : ""}
               </>
             )}
@@ -87,7 +87,7 @@ function SignInUntil({ at, now }: { at: number; now: number }) {
         ) : (
           <>
             until <time dateTime={isoTime(at)}>{when}</time>
-            {left < 3 * 86400 ? ` · ends in ${duration(left)}: log in again before then` : ""}
+            {left < 3 * 86400 ? ` · ends ${relative(left)}: log in again before then` : ""}
           </>
         )}
       </dd>

@@ -50,6 +50,11 @@ describe("profile status", () => {
     });
   });
 
+  it("words an expiry as every other relative time in the window: 61 min, not 1 h 1 min", () => {
+    expect(expiryText(view("pkce", { ...token(NOW - 61 * 60), status: "signInRequired" }), NOW)).toBe("Token expired 61 min ago");
+    expect(expiryText(view("pkce", { ...token(NOW + 25 * 3600), status: "ready" }), NOW)).toBe("Token expires in 25 h");
+  });
+
   it("a profile never logged in is not signed in, quietly", () => {
     expect(say(view("pkce", { status: "signInRequired" }))).toEqual({ label: "Not signed in", tone: "none", expiry: "" });
   });

@@ -3,7 +3,7 @@
 // a ProfileView and the time, so they are tested without a window.
 import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
-import { duration } from "./time";
+import { relative } from "./time";
 
 /** How a profile gets its credential, which decides what its status says and what its page offers. */
 export type Kind =
@@ -85,8 +85,8 @@ export function expiryText(p: ProfileView, nowSecs: number): string {
   const token = tokenOf(p);
   if (!token) return "";
   if (token.expiresAt === null) return "Token has no expiry";
-  if (token.expiresAt > nowSecs) return `Token expires in ${duration(token.expiresAt - nowSecs)}`;
-  const ago = `Token expired ${duration(nowSecs - token.expiresAt)} ago`;
+  if (token.expiresAt > nowSecs) return `Token expires ${relative(token.expiresAt - nowSecs)}`;
+  const ago = `Token expired ${relative(token.expiresAt - nowSecs)}`;
   return p.status === "renewable" || p.status === "ready" ? `${ago} · renews on next use` : ago;
 }
 

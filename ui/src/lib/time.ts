@@ -1,4 +1,5 @@
-// Time as the UI shows it: "in 42 min", "3 h ago", and a clock that ticks so those stay true.
+// Time as the UI shows it: "in 42 min", "3 h ago" (one wording, `relative`), and a clock that ticks so those
+// stay true.
 import { useEffect, useState } from "react";
 
 /** Unix seconds now, updated every `everyMs` (expiry texts stay current while the window is open). */
@@ -22,16 +23,31 @@ export function useSecondsLeft(deadlineMs: number): number {
   return Math.max(0, Math.ceil((deadlineMs - now) / 1000));
 }
 
-/** A duration in words, coarse on purpose: "less than a minute", "42 min", "3 h 5 min", "2 days". */
+/** A span in words, the one wording of lengths of time in the UI: under a minute in seconds ("59 s"), under
+ * 90 minutes in minutes ("61 min", "89 min"), under 48 hours in hours and minutes ("1 h 30 min", "25 h"),
+ * then in days ("3 days"). Whole units, rounded down; the sign is ignored (`relative` words it). */
 export function duration(secs: number): string {
-  const s = Math.abs(secs);
-  if (s < 60) return "less than a minute";
+  const s = Math.floor(Math.abs(secs));
+  if (s < 60) return `${s} s`;
   const min = Math.floor(s / 60);
-  if (min < 60) return `${min} min`;
+  if (min < 90) return `${min} min`;
   const h = Math.floor(min / 60);
-  if (h < 24) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
-  const days = Math.floor(h / 24);
-  return days === 1 ? "1 day" : `${days} days`;
+  if (h < 48) return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+/** How far an instant is from now, `deltaSecs` = instant − now: "in 42 min" ahead, "1 h 1 min ago" behind,
+ * "just now" up to 5 s behind (so a moment ago never reads "0 s ago"). Every relative time the UI shows goes
+ * through here. */
+export function relative(deltaSecs: number): string {
+  if (deltaSecs > 0) return `in ${duration(deltaSecs)}`;
+  return deltaSecs > -5 ? "just now" : `${duration(deltaSecs)} ago`;
+}
+
+/** `relative` for something that has happened (an audit event, a change): a clock a tick behind it says
+ * "just now", never "in 12 s". */
+export function since(atSecs: number, nowSecs: number): string {
+  return relative(Math.min(0, atSecs - nowSecs));
 }
 
 /** A Unix-seconds instant as an ISO string, for `<time dateTime>` and tooltips. */

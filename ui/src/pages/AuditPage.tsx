@@ -7,7 +7,7 @@ import { ErrorState } from "../components/ErrorState";
 import { SearchBox } from "../components/SearchBox";
 import { ACTION_LABELS, auditMatches, newestFirst } from "../lib/audit";
 import { usePlatform } from "../lib/platform-context";
-import { duration, useNowSecs } from "../lib/time";
+import { since, useNowSecs } from "../lib/time";
 import { useLoad } from "../lib/use-async";
 
 export function AuditPage() {
@@ -60,7 +60,7 @@ export function AuditPage() {
             <tbody>
               {shown.map((e, i) => {
                 const at = Date.parse(e.at);
-                const ago = Number.isNaN(at) ? e.at : `${duration(now - Math.floor(at / 1000))} ago`;
+                const ago = Number.isNaN(at) ? e.at : since(Math.floor(at / 1000), now);
                 return (
                   <tr key={`${e.at}-${i}`}>
                     <td className="cell-muted cell-nowrap">

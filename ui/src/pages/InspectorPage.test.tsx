@@ -217,7 +217,9 @@ describe("the expiry countdown", () => {
     act(() => vi.advanceTimersByTime(2000));
     expect(timer.textContent).toMatch(/^Expires in 0:59/);
     act(() => vi.advanceTimersByTime(60_000));
-    expect(timer.textContent).toMatch(/^Expired less than a minute ago/);
+    expect(timer.textContent).toMatch(/^Expired just now/);
+    act(() => vi.advanceTimersByTime(10_000));
+    expect(timer.textContent).toMatch(/^Expired 11 s ago/);
     expect(timer.querySelector("time")?.getAttribute("dateTime")).toBe("2026-01-01T12:01:02.000Z");
   });
 });

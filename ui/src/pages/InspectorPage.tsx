@@ -18,7 +18,7 @@ import type { Verdict } from "../bindings/Verdict";
 import { ErrorNotice } from "../components/Notice";
 import { usePlatform } from "../lib/platform-context";
 import { href } from "../lib/routes";
-import { clock, duration, isoTime, useNowSecs } from "../lib/time";
+import { clock, isoTime, relative, useNowSecs } from "../lib/time";
 import { toAppError } from "../platform/platform";
 
 /** The most the page reads of a dropped or chosen file: a token, PEM, JWKS or metadata is far smaller. */
@@ -532,7 +532,7 @@ export function Countdown({ expiresAt }: { expiresAt: number }) {
   const left = expiresAt - now;
   return (
     <div className={`verdict-countdown ${left <= 0 ? "verdict-countdown-past" : ""}`} role="timer" aria-label="Expiry">
-      <span className="verdict-countdown-value">{left > 0 ? `Expires in ${clock(left)}` : `Expired ${duration(left)} ago`}</span>
+      <span className="verdict-countdown-value">{left > 0 ? `Expires in ${clock(left)}` : `Expired ${relative(left)}`}</span>
       <time dateTime={isoTime(expiresAt)}>{new Date(expiresAt * 1000).toLocaleString()}</time>
     </div>
   );

@@ -12,7 +12,7 @@ import { ErrorState } from "../components/ErrorState";
 import { ErrorNotice, SuccessNotice } from "../components/Notice";
 import { usePlatform } from "../lib/platform-context";
 import { href } from "../lib/routes";
-import { duration, useNowSecs } from "../lib/time";
+import { since, useNowSecs } from "../lib/time";
 import { useAction, useLoad } from "../lib/use-async";
 
 export function TeamsPage() {
@@ -169,7 +169,7 @@ function TeamDetails({ status }: { status: TeamStatus }) {
   const now = useNowSecs();
   const ago = (iso: string) => {
     const at = Date.parse(iso);
-    return Number.isNaN(at) ? iso : `${duration(now - Math.floor(at / 1000))} ago`;
+    return Number.isNaN(at) ? iso : since(Math.floor(at / 1000), now);
   };
   return (
     <>
