@@ -1,5 +1,7 @@
 // A failed load: what went wrong in the backend's words, the one thing to do about it (the core's remedy,
-// else its code's advice), and a way to try again.
+// else its code's advice), what the error keeps from working (`children`, optional), and a way to try again.
+import type { ReactNode } from "react";
+
 import type { AppError } from "../bindings/AppError";
 import { adviceFor } from "../lib/errors";
 
@@ -7,11 +9,14 @@ export function ErrorState({
   error,
   onRetry,
   context = "action",
+  children,
 }: {
   error: AppError;
   onRetry: () => void;
   /** "list": loading the profiles failed, so bad input means a config file the core refused. */
   context?: "list" | "action";
+  /** Said after the hint, inside the alert: what cannot be done until this is fixed, say. */
+  children?: ReactNode;
 }) {
   const advice = adviceFor(error, context);
   const link = advice.remedy?.href ? advice.remedy : null;
@@ -20,6 +25,7 @@ export function ErrorState({
       <h2 id="error-title">{advice.title}</h2>
       <p className="error-message">{error.message}</p>
       <p className="error-hint">{advice.hint}</p>
+      {children}
       <div className="actions">
         {link && (
           <a className="button" href={link.href}>

@@ -149,6 +149,34 @@ describe("profiles page", () => {
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
+  it("offers no Add credential or Import while the keychain is locked, says why, and brings them back on Try again", async () => {
+    const user = userEvent.setup();
+    const locked: AppError = { code: "keychain", message: "the Secret Service is locked", remedy: { kind: "unlockKeychain" } };
+    const platform = renderWith(fakePlatform({ error: locked }));
+
+    const alert = await screen.findByRole("alert");
+    expect(screen.queryByRole("link", { name: "Add credential" })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Import/ })).toBeNull();
+    expect(screen.queryByText(/Add credential/, { selector: "a, button" })).toBeNull();
+    expect(alert.textContent).toContain("Add credential and Import… come back once the keychain answers");
+    expect(within(alert).getByRole("button", { name: "Try again" })).toBeTruthy();
+
+    platform.answer({ profiles: [] });
+    await user.click(within(alert).getByRole("button", { name: "Try again" }));
+    await screen.findByRole("region", { name: "No profiles yet" });
+    expect(screen.getByRole("button", { name: "Import…" })).toBeTruthy();
+    expect(screen.getAllByRole("link", { name: "Add credential" }).length).toBeGreaterThan(0);
+  });
+
+  it("still offers Add credential and Import when the list fails for another reason than the keychain", async () => {
+    renderWith(fakePlatform({ error: { code: "badInput", message: "unknown field `isuer`", remedy: null } }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).not.toContain("come back once the keychain answers");
+    expect(screen.getByRole("link", { name: "Add credential" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Import…" })).toBeTruthy();
+  });
+
   it("advises by code, not by message: the same text under another code gives other advice", async () => {
     renderWith(fakePlatform({ error: { code: "badInput", message: "keychain locked", remedy: null } }));
 

@@ -1,7 +1,9 @@
 // The profiles page: every profile with its credential status, a search that filters them, Add credential,
 // and what to do when there are none or they cannot be read. A row opens the profile's page. What a page
 // that returned here left to say (Remove: "Removed demo.") shows above the list for a few seconds. Export…
-// opens the Export dialog; Import… brings a Postman environment in, and the list shows what it made.
+// opens the Export dialog; Import… brings a Postman environment in, and the list shows what it made. While the
+// keychain cannot be reached, Add credential and Import… are not offered (every secret they keep goes there):
+// the error says so, and its Try again is the way back.
 import { useMemo, useRef, useState } from "react";
 
 import type { ImportOutcome } from "../bindings/ImportOutcome";
@@ -52,6 +54,8 @@ export function ProfilesPage() {
   const all = state.status === "ready" ? state.profiles : [];
   const shown = useMemo(() => all.filter((p) => matches(p, query, byId(p.strategy)?.title)), [all, query, byId]);
   const hasProfiles = all.length > 0;
+  // Locked or not running: adding or importing a profile would fail at its first secret.
+  const keychainDown = state.status === "error" && state.error.code === "keychain";
 
   return (
     <>
@@ -79,17 +83,21 @@ export function ProfilesPage() {
           <button type="button" className="button" onClick={reload} disabled={reloading} aria-label="Reload profiles">
             {reloading ? "Loading…" : "Reload"}
           </button>
-          <button type="button" className="button" onClick={() => void importFile()} disabled={importing.pending}>
-            {importing.pending ? "Importing…" : "Import…"}
-          </button>
+          {!keychainDown && (
+            <button type="button" className="button" onClick={() => void importFile()} disabled={importing.pending}>
+              {importing.pending ? "Importing…" : "Import…"}
+            </button>
+          )}
           {hasProfiles && (
             <button type="button" className="button" onClick={() => setExporting(true)}>
               Export…
             </button>
           )}
-          <a className="button button-primary" href={href({ page: "add" })}>
-            Add credential
-          </a>
+          {!keychainDown && (
+            <a className="button button-primary" href={href({ page: "add" })}>
+              Add credential
+            </a>
+          )}
         </div>
       </header>
 
@@ -110,7 +118,16 @@ export function ProfilesPage() {
 
       {state.status === "loading" && <div className="loading" aria-busy="true" />}
 
-      {state.status === "error" && <ErrorState error={state.error} onRetry={reload} context="list" />}
+      {state.status === "error" && (
+        <ErrorState error={state.error} onRetry={reload} context="list">
+          {keychainDown && (
+            <p className="error-blocked">
+              Add credential and Import… come back once the keychain answers: every secret a profile keeps is stored
+              there, so nothing can be added or imported without it.
+            </p>
+          )}
+        </ErrorState>
+      )}
 
       {state.status === "ready" && !hasProfiles && (
         <EmptyState title="No profiles yet">
