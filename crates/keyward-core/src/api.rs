@@ -133,7 +133,7 @@ impl Keyward {
         check_host(name, &profile, &req.url)?;
         let token = self.token(name, false).await?;
         let first = self.send_with(&profile, req, token.access_token.expose()).await?;
-        let d = crate::strategies::def(profile.strategy);
+        let d = crate::strategies::def(profile.strategy());
         let expired = first.status == 401
             && (d.retry_on_401
                 || first.problem(name).is_some_and(
@@ -148,7 +148,7 @@ impl Keyward {
     }
 
     async fn send_with(&self, profile: &Profile, req: &ApiRequest, credential: &str) -> Result<ApiResponse> {
-        let cred = match crate::strategies::def(profile.strategy).rides {
+        let cred = match crate::strategies::def(profile.strategy()).rides {
             Rides::ApiKeyPlacement => match profile.api_key_placement() {
                 ApiKeyPlacement::Bearer => Credential::Bearer(credential),
                 ApiKeyPlacement::Header(h) => return self.send(req, Credential::Header(&h, credential)).await,

@@ -262,18 +262,18 @@ impl Keyward {
         };
         let config = self.config.load()?;
         if let Some(existing) = config.profiles.get(name) {
-            if existing.strategy != crate::profile::Strategy::ApiKey {
+            if existing.strategy() != crate::profile::Strategy::ApiKey {
                 return Err(ConfigError::bad_field(
                     "strategy",
                     &format!(
                         "profile {name:?} is a {} profile; a generated API key goes to an api-key profile: pick another name",
-                        existing.strategy.id()
+                        existing.strategy().id()
                     ),
                 )
                 .into());
             }
             if !opts.replace && self.secret(&config.store_id, name, SecretField::ApiKey)?.is_some() {
-                let fp = existing.api_key_fingerprint.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
+                let fp = existing.get("apiKeyFingerprint").map(|f| format!(" ({f})")).unwrap_or_default();
                 return Err(ConfigError::bad_field(
                     "apiKey",
                     &format!(
@@ -324,7 +324,7 @@ impl Keyward {
         let exists = self.config.load()?.profiles.contains_key(name);
         if exists {
             let profile = self.profile(name)?;
-            if profile.strategy != crate::profile::Strategy::ApiKey {
+            if profile.strategy() != crate::profile::Strategy::ApiKey {
                 sets.insert(0, ("strategy".to_string(), "api-key".to_string()));
             }
             self.edit(name, &sets, vec![(SecretField::ApiKey, key)])

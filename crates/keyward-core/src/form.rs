@@ -150,9 +150,10 @@ impl Keyward {
         if let Some(p) = problems.into_iter().next() {
             return Err(ConfigError::BadField { field: p.field, problem: p.message }.into());
         }
-        let mut sets: Vec<(String, String)> = vec![("strategy".into(), profile.strategy.id().into())];
+        let mut sets: Vec<(String, String)> = vec![("strategy".into(), profile.strategy().id().into())];
         // Every field the strategy has: set from the form, or cleared when the form left it out.
-        for f in fields_of(profile.strategy).iter().filter(|f| !matches!(f.kind, FieldType::Secret | FieldType::Map)) {
+        for f in fields_of(profile.strategy()).iter().filter(|f| !matches!(f.kind, FieldType::Secret | FieldType::Map))
+        {
             sets.push((f.name.into(), form.fields.get(f.name).cloned().unwrap_or_default()));
         }
         // Extra authorize parameters by name; an empty value removes one.
@@ -177,6 +178,7 @@ impl Keyward {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::profile::Settings;
 
     fn form(strategy: Strategy, fields: &[(&str, &str)], secrets: &[(&str, &str)]) -> ProfileForm {
         ProfileForm {
@@ -243,7 +245,8 @@ mod tests {
         kw.add_form(&fields(&[("authorizeParams.prompt", "consent"), ("authorizeParams.login_hint", "a@b")])).unwrap();
         let edited =
             kw.edit_form(&fields(&[("authorizeParams.prompt", "login"), ("authorizeParams.login_hint", "")])).unwrap();
-        let params: Vec<_> = edited.settings.authorize_params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let Settings::Pkce(pkce) = &edited.settings.settings else { panic!("a pkce profile") };
+        let params: Vec<_> = pkce.authorize_params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(params, [("prompt", "login")], "the app's form edits the parameters as `--set` does");
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -52,7 +52,7 @@ impl Handout {
 
     /// True for an API key (provider-issued, long-lived), false for a token or cookie a login gave.
     pub fn is_api_key(&self) -> bool {
-        self.settings.strategy == Strategy::ApiKey
+        self.settings.strategy() == Strategy::ApiKey
     }
 }
 
@@ -69,7 +69,7 @@ impl Keyward {
     pub async fn handout(&self, name: &str) -> Result<Handout> {
         let settings = self.profile(name)?;
         let token = self.token(name, false).await?;
-        let placement = match def(settings.strategy).rides {
+        let placement = match def(settings.strategy()).rides {
             Rides::Cookie => Placement::Cookie,
             Rides::Bearer => Placement::Authorization { scheme: bearer_scheme(&token.meta.token_type) },
             Rides::ApiKeyPlacement => match settings.api_key_placement() {
@@ -83,7 +83,7 @@ impl Keyward {
             fingerprint: fingerprint(&token.access_token),
             token_type: token.meta.token_type.clone(),
             expires_at: token.meta.expires_at,
-            scope: token.meta.scope.clone().or_else(|| settings.scopes.clone()),
+            scope: token.meta.scope.clone().or_else(|| settings.settings.scopes().map(String::from)),
             value: token.access_token,
             placement,
             settings,

@@ -77,10 +77,10 @@ impl Keyward {
         if let Some(p) = problems.into_iter().next() {
             return Err(ConfigError::BadField { field: p.field, problem: p.message }.into());
         }
-        if def(profile.strategy).obtains != Obtains::Request {
+        if def(profile.strategy()).obtains != Obtains::Request {
             return Err(FlowError::WrongStrategy {
                 profile: form.name.clone(),
-                strategy: profile.strategy.id(),
+                strategy: profile.strategy().id(),
                 operation: "token request to try",
             }
             .into());

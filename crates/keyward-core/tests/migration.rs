@@ -7,7 +7,7 @@ mod support;
 use std::sync::Arc;
 
 use keyward_core::config::Home;
-use keyward_core::profile::Strategy;
+use keyward_core::profile::{Settings, Strategy};
 use keyward_core::Keyward;
 use support::Memory;
 
@@ -24,7 +24,7 @@ fn home_with(config: &str) -> (tempfile::TempDir, Keyward) {
 fn todays_config_loads_with_every_strategy_and_key() {
     let (_dir, kw) = home_with(FIXTURE);
     let profiles = kw.list().unwrap();
-    let strategies: Vec<(&str, Strategy)> = profiles.iter().map(|p| (p.name.as_str(), p.settings.strategy)).collect();
+    let strategies: Vec<(&str, Strategy)> = profiles.iter().map(|p| (p.name.as_str(), p.settings.strategy())).collect();
     assert_eq!(
         strategies,
         [
@@ -38,11 +38,11 @@ fn todays_config_loads_with_every_strategy_and_key() {
             ("svc", Strategy::ApiKey),
         ]
     );
-    let legacy = kw.profile("legacy").unwrap();
+    let Settings::CustomOauth(legacy) = kw.profile("legacy").unwrap().settings else { panic!("custom-oauth") };
     assert_eq!(legacy.no_basic, Some(true), "seed 004's knobs keep their values");
     assert_eq!(legacy.default_expiration_seconds, Some(3600));
     assert_eq!(legacy.content_type.as_deref(), Some("application/json"));
-    let github = kw.profile("github").unwrap();
+    let Settings::Pkce(github) = kw.profile("github").unwrap().settings else { panic!("pkce") };
     assert_eq!((github.redirect_port, github.authorize_params["prompt"].as_str()), (Some(8765), "consent"));
     assert_eq!(kw.key("signer").unwrap().info.alg.as_str(), "ES384");
     assert_eq!(kw.profile("billing").unwrap().client_auth(), keyward_core::profile::ClientAuth::Post);

@@ -18,6 +18,7 @@ import { ErrorNotice, SuccessNotice, type Fixes } from "./Notice";
 import { SamlExchange } from "./SamlCard";
 import { StatusPill } from "./StatusPill";
 import { TokenSummary } from "./TokenSummary";
+import { setting } from "../platform/settings";
 
 const LOGOUT_SAYS: Record<LogoutOutcome, string> = {
   revoked: "Logged out: the provider revoked the refresh token, and Keyward forgot the tokens.",
@@ -239,7 +240,7 @@ function useCountdown(deadlineMs: number): number {
 function lead(p: ProfileView): string {
   switch (kindOf(p)) {
     case "signIn":
-      return `Log in to get tokens: your browser opens on ${p.issuer ?? p.authorizeUrl ?? "the provider"}, you sign in and consent, and Keyward keeps the tokens fresh.`;
+      return `Log in to get tokens: your browser opens on ${setting(p, "issuer") ?? setting(p, "authorizeUrl") ?? "the provider"}, you sign in and consent, and Keyward keeps the tokens fresh.`;
     case "password":
       return p.hasPassword
         ? "Keyward logs in with the stored email and password when a token is needed."

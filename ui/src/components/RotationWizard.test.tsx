@@ -6,7 +6,6 @@
 import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
-import type { ProfileView } from "../bindings/ProfileView";
 import type { Strategy } from "../bindings/Strategy";
 import {
   FAKE_NEW_FINGERPRINT,
@@ -16,6 +15,7 @@ import {
   fakeKey,
   fakeProfile,
   fakeRotation,
+  type FakeProfileExtra,
 } from "../platform/fake-data";
 import { renderAt } from "../test-utils";
 
@@ -26,7 +26,7 @@ afterEach(() => {
 
 const WHOAMI = "https://api.example.com/v1/whoami";
 
-const maps = (extra: Partial<ProfileView> = {}) =>
+const maps = (extra: FakeProfileExtra = {}) =>
   fakeProfile("maps", {
     strategy: "api-key",
     apiKeyPlacement: "header:X-API-Key",

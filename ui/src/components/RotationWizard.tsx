@@ -26,6 +26,7 @@ import { useLoad } from "../lib/use-async";
 import { toAppError } from "../platform/platform";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { ErrorNotice, SuccessNotice } from "./Notice";
+import { setting } from "../platform/settings";
 
 /** What a strategy's rotation replaces (the core's `kind_of`), or null when it has nothing to rotate. */
 export function rotationKindOf(strategy: Strategy): RotationKind | null {
@@ -378,7 +379,7 @@ const UNITS: { id: string; label: string; secs: number }[] = [
 
 /** The profile's scopes as the core puts them in a line's `{scopes}`: comma-separated. */
 function scopesOf(profile: ProfileView): string {
-  return (profile.scopes ?? "").split(/\s+/).filter(Boolean).join(",");
+  return (setting(profile, "scopes") ?? "").split(/\s+/).filter(Boolean).join(",");
 }
 
 function SetupStep({
@@ -480,7 +481,7 @@ function SetupStep({
       <p className="muted rotation-lead">
         {kind === "api-key" && "Keyward generates the new key (256 random bits). "}
         {kind === "client-secret" && "Create the new secret in the provider's dashboard, keeping the old one valid for now. "}
-        {kind === "key-pair" && `Keyward generates a new key pair of the same type as ${profile.keyName ?? "the profile's key"}. `}
+        {kind === "key-pair" && `Keyward generates a new key pair of the same type as ${setting(profile, "keyName") ?? "the profile's key"}. `}
         Old and new stay valid side by side until you retire the old one, so nothing that uses it stops working.
       </p>
 

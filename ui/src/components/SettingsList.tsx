@@ -2,6 +2,7 @@
 import type { ProfileView } from "../bindings/ProfileView";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import { fieldLabel } from "../lib/forms";
+import { authorizeParams } from "../platform/settings";
 
 export function SettingsList({ profile, strategy }: { profile: ProfileView; strategy: StrategyInfo | undefined }) {
   const values = profile as unknown as Record<string, unknown>;
@@ -9,7 +10,7 @@ export function SettingsList({ profile, strategy }: { profile: ProfileView; stra
   for (const f of strategy?.fields ?? []) {
     if (f.type === "secret") continue;
     if (f.type === "map") {
-      for (const [k, v] of Object.entries(profile.authorizeParams ?? {})) rows.push([`Authorize parameter ${k}`, v]);
+      for (const [k, v] of Object.entries(authorizeParams(profile))) rows.push([`Authorize parameter ${k}`, v]);
       continue;
     }
     const v = values[f.name];

@@ -7,6 +7,7 @@ import type { ProfileForm } from "../bindings/ProfileForm";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { Strategy } from "../bindings/Strategy";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
+import { authorizeParams } from "../platform/settings";
 
 export interface FormState {
   name: string;
@@ -60,7 +61,7 @@ export function formFromProfile(p: ProfileView, strategy: StrategyInfo): FormSta
     const v = values[f.name];
     if (v !== null && v !== undefined && v !== "") fields[f.name] = String(v);
   }
-  const params = Object.entries(p.authorizeParams ?? {})
+  const params = Object.entries(authorizeParams(p))
     .map(([k, v]) => `${k}=${v}`)
     .join("\n");
   return { name: p.name, strategy: p.strategy, fields, secrets: {}, params };
@@ -85,7 +86,7 @@ export function toProfileForm(state: FormState, before?: ProfileView): ProfileFo
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(state.fields)) if (v.trim() !== "") fields[k] = v.trim();
   const { pairs } = parseParams(state.params);
-  for (const name of Object.keys(before?.authorizeParams ?? {})) fields[`authorizeParams.${name}`] = "";
+  for (const name of Object.keys(before ? authorizeParams(before) : {})) fields[`authorizeParams.${name}`] = "";
   for (const [k, v] of pairs) fields[`authorizeParams.${k}`] = v;
   const secrets: Record<string, string> = {};
   for (const [k, v] of Object.entries(state.secrets)) if (v !== "") secrets[k] = v;

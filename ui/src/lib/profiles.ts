@@ -4,6 +4,7 @@
 import type { ProfileView } from "../bindings/ProfileView";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import { relative } from "./time";
+import { setting } from "../platform/settings";
 
 /** How a profile gets its credential, which decides what its status says and what its page offers. */
 export type Kind =
@@ -95,7 +96,7 @@ export function expiryText(p: ProfileView, nowSecs: number): string {
 export function matches(p: ProfileView, query: string, strategyTitle = ""): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
-  const haystack = [p.name, p.strategy, strategyTitle, p.issuer, p.authorizeUrl, p.url, p.clientId, p.scopes, tokenOf(p)?.subject]
+  const haystack = [p.name, p.strategy, strategyTitle, setting(p, "issuer"), setting(p, "authorizeUrl"), setting(p, "url"), setting(p, "clientId"), setting(p, "scopes"), tokenOf(p)?.subject]
     .filter((v): v is string => typeof v === "string")
     .join("\n")
     .toLowerCase();
@@ -106,11 +107,13 @@ export function matches(p: ProfileView, query: string, strategyTitle = ""): bool
  * URL's origin), its client, and for an API key where the key goes. Each is text, never markup. */
 export function detailsOf(p: ProfileView): { label: string | null; value: string }[] {
   const details: { label: string | null; value: string }[] = [];
-  const provider = p.issuer ?? originOf(p.url ?? p.authorizeUrl);
+  const provider = setting(p, "issuer") ?? originOf(setting(p, "url") ?? setting(p, "authorizeUrl"));
   if (provider) details.push({ label: null, value: provider });
-  if (p.clientId) details.push({ label: "client", value: p.clientId });
-  if (p.email) details.push({ label: "as", value: p.email });
-  if (kindOf(p) === "apiKey") details.push({ label: "sent as", value: p.apiKeyPlacement ?? "bearer" });
+  const client = setting(p, "clientId");
+  const email = setting(p, "email");
+  if (client) details.push({ label: "client", value: client });
+  if (email) details.push({ label: "as", value: email });
+  if (kindOf(p) === "apiKey") details.push({ label: "sent as", value: setting(p, "apiKeyPlacement") ?? "bearer" });
   return details;
 }
 
@@ -129,7 +132,7 @@ export function splitScopes(scopes: string | null | undefined): string[] {
 }
 
 export function scopesOf(p: ProfileView): string[] {
-  return splitScopes(p.scopes);
+  return splitScopes(setting(p, "scopes"));
 }
 
 /** OpenID Connect's own scopes: they govern the ID token, its claims and the refresh token, and many

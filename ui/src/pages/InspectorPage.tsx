@@ -20,6 +20,7 @@ import { usePlatform } from "../lib/platform-context";
 import { href } from "../lib/routes";
 import { clock, isoTime, relative, useNowSecs } from "../lib/time";
 import { toAppError } from "../platform/platform";
+import { setting } from "../platform/settings";
 
 /** The most the page reads of a dropped or chosen file: a token, PEM, JWKS or metadata is far smaller. */
 export const MAX_FILE_BYTES = 1 << 20;
@@ -66,7 +67,7 @@ export function InspectorPage({ profile }: { profile?: string }) {
     if (profile) return;
     let live = true;
     platform.listProfiles().then(
-      (all) => live && setProfileNames(all.filter((p) => p.issuer).map((p) => p.name)),
+      (all) => live && setProfileNames(all.filter((p) => setting(p, "issuer")).map((p) => p.name)),
       () => live && setProfileNames([]),
     );
     return () => {

@@ -8,14 +8,20 @@ import type { ProfileView } from "../bindings/ProfileView";
 import type { Rotation } from "../bindings/Rotation";
 import type { StrategyInfo } from "../bindings/StrategyInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
+import { setting, type SettingName } from "./settings";
 
 /** The core's strategies and their fields, as `cargo test` writes them next to the bindings. */
 export const FAKE_STRATEGIES = strategiesJson as StrategyInfo[];
 
 const nowSecs = () => Math.floor(Date.now() / 1000);
 
+/** What a test may set on a fake profile: any field of the view, and any strategy's settings. */
+export type FakeProfileExtra = Partial<Omit<ProfileView, "strategy">> & {
+  strategy?: ProfileView["strategy"];
+} & Partial<Record<SettingName | "authorizeParams", unknown>>;
+
 /** A profile as the core shows it, never logged in unless `extra` says so. */
-export function fakeProfile(name: string, extra: Partial<ProfileView> = {}): ProfileView {
+export function fakeProfile(name: string, extra: FakeProfileExtra = {}): ProfileView {
   const strategy = extra.strategy ?? "pkce";
   return {
     name,
@@ -94,11 +100,11 @@ export function fakeExportSummary(request: ExportRequest, profiles: ProfileView[
     if (p.apiBaseUrl) variables.push(name(p, "baseUrl"));
     if (p.strategy === "api-key") variables.push(name(p, "apiKey"), name(p, "apiKeyPlacement"));
     else variables.push(name(p, "accessToken"), name(p, "tokenType"));
-    if (p.clientId) variables.push(name(p, "clientId"));
+    if (setting(p, "clientId")) variables.push(name(p, "clientId"));
     if (p.hasClientSecret) longLived.push(name(p, "clientSecret"));
     if (p.hasRefreshToken) longLived.push(name(p, "refreshToken"));
     if (p.hasPassword) longLived.push(name(p, "password"));
-    if (p.keyName) longLived.push(name(p, "privateKey"));
+    if (setting(p, "keyName")) longLived.push(name(p, "privateKey"));
   }
   const include = request.includeSecrets && request.format !== "curl";
   const expiries = profiles.map((p) => p.token?.expiresAt).filter((e): e is number => typeof e === "number");

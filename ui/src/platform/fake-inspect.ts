@@ -10,6 +10,7 @@ import type { InspectOptions } from "../bindings/InspectOptions";
 import type { Inspection } from "../bindings/Inspection";
 import type { ProfileView } from "../bindings/ProfileView";
 import type { Platform } from "./platform";
+import { setting } from "./settings";
 
 const nowSecs = () => Math.floor(Date.now() / 1000);
 const b64url = (text: string) => btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -219,15 +220,15 @@ const notAToken = (parts: number): AppError => ({
 /** The core's opaque.rs over a fake introspection endpoint: a token holding "revoked" is not active. */
 function fakeOpaqueInspection(token: string, p: ProfileView, options: InspectOptions): Inspection {
   const now = nowSecs();
-  const url = `${p.issuer ?? FAKE_ISSUER}/token/introspection`;
+  const url = `${setting(p, "issuer") ?? FAKE_ISSUER}/token/introspection`;
   if (token.includes("revoked")) {
     const reason = `the issuer's introspection endpoint ${url} says it is not active: expired, revoked, or not a token of this provider (or of this client)`;
     return { kind: "opaque", verdict: "invalid", summary: `Invalid: ${reason} (active check)`, header: [], claims: [], checks: [{ name: "active", status: "fail", reason }], expiresAt: null };
   }
   const exp = now + 14 * 86_400;
-  const scope = p.scopes ?? "";
+  const scope = setting(p, "scopes") ?? "";
   const checks: Inspection["checks"] = [
-    { name: "active", status: "pass", reason: `the issuer's introspection endpoint ${url} says it is active, issued to ${p.clientId ?? "app"}` },
+    { name: "active", status: "pass", reason: `the issuer's introspection endpoint ${url} says it is active, issued to ${setting(p, "clientId") ?? "app"}` },
     { name: "exp", status: "pass", reason: `expires ${distance(exp - now)} (at ${iso(exp)})` },
   ];
   const missing = options.requireScopes.filter((s) => !scope.split(" ").includes(s));
@@ -245,7 +246,7 @@ function fakeOpaqueInspection(token: string, p: ProfileView, options: InspectOpt
     header: [],
     claims: [
       { name: "active", value: true },
-      { name: "client_id", value: p.clientId ?? "app" },
+      { name: "client_id", value: setting(p, "clientId") ?? "app" },
       { name: "scope", value: scope },
       { name: "exp", value: exp, note: `${iso(exp)}, ${distance(exp - now)}` },
     ],
@@ -271,14 +272,14 @@ export function fakeInspector(profile: (name: string) => ProfileView): Pick<Plat
       if (!p.hasAccessToken && !p.hasRefreshToken) {
         throw { code: "loginAgain", message: `${name} has no token: log in first`, remedy: { kind: "logIn", profile: name } } satisfies AppError;
       }
-      const issuer = p.issuer ?? FAKE_ISSUER;
+      const issuer = setting(p, "issuer") ?? FAKE_ISSUER;
       const keys = options.keys ?? { kind: "issuer", value: issuer };
       const now = nowSecs();
       const token = jwt(
         { alg: "RS256", typ: "JWT", kid: "2025-k1" },
-        { iss: issuer, sub: p.token?.subject ?? "alice", aud: p.audience ?? FAKE_AUDIENCE, exp: p.token?.expiresAt ?? now + 3000, iat: now - 600, scope: p.token?.scope ?? p.scopes ?? "" },
+        { iss: issuer, sub: p.token?.subject ?? "alice", aud: setting(p, "audience") ?? FAKE_AUDIENCE, exp: p.token?.expiresAt ?? now + 3000, iat: now - 600, scope: p.token?.scope ?? setting(p, "scopes") ?? "" },
       );
-      return fakeJwtInspection(token, { ...options, keys, issuer: options.issuer ?? issuer, audience: options.audience ?? p.audience ?? null });
+      return fakeJwtInspection(token, { ...options, keys, issuer: options.issuer ?? issuer, audience: options.audience ?? setting(p, "audience") ?? null });
     },
   };
 }

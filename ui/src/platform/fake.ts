@@ -33,6 +33,7 @@ import {
 } from "./fake-data";
 import { fakeInspector } from "./fake-inspect";
 import type { Platform } from "./platform";
+import { setting } from "./settings";
 
 export type Method = keyof Platform;
 
@@ -237,7 +238,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       const p = profile(name);
       profiles.set(name, { ...p, hasRefreshToken: true });
       record("login", name, "signed in as alice");
-      return withToken(name, fakeToken("alice", 3600, p.scopes ?? null));
+      return withToken(name, fakeToken("alice", 3600, setting(p, "scopes") ?? null));
     },
     async cancelLogin() {
       const waiting = cancelWaiting;
@@ -271,7 +272,7 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       const p = profile(name);
       return {
         method: "POST",
-        url: p.url ?? "https://auth.example.com/token",
+        url: setting(p, "url") ?? "https://auth.example.com/token",
         headers: [
           ["Authorization", "Basic ***"],
           ["Content-Type", "application/x-www-form-urlencoded"],
@@ -661,7 +662,7 @@ function fakeRotations(
         throw fail("badInput", "an API key is verified by a request: give the URL that must accept the new key");
       }
       if (kind === "client-secret" && !newSecret) throw fail("badInput", "a client secret is created in the provider's dashboard: paste the new one");
-      const old = kind === "key-pair" ? `kid-${p.keyName ?? "key"}` : FAKE_OLD_FINGERPRINT;
+      const old = kind === "key-pair" ? `kid-${setting(p, "keyName") ?? "key"}` : FAKE_OLD_FINGERPRINT;
       const r: Rotation = {
         profile: name,
         kind,
@@ -672,7 +673,7 @@ function fakeRotations(
         ...(plan.overlapSecs !== undefined ? { overlapSecs: plan.overlapSecs } : {}),
         oldFingerprint: old,
         newFingerprint: kind === "key-pair" ? `kid-${name}-new` : FAKE_NEW_FINGERPRINT,
-        ...(kind === "key-pair" ? { oldKey: p.keyName ?? "key", newKey: `${name}-${now()}` } : {}),
+        ...(kind === "key-pair" ? { oldKey: setting(p, "keyName") ?? "key", newKey: `${name}-${now()}` } : {}),
         startedAt: now(),
         journal: [],
         evidence: [],

@@ -46,8 +46,8 @@ pub async fn run(command: Command) -> Result {
         Command::Apikey(ApikeyCmd::Set { name, stdin: _, placement, base_url }) => {
             let key = read_stdin_secret("--stdin")?;
             let view = kw.set_api_key(&name, key, placement.as_deref(), base_url.as_deref())?;
-            let placement = view.settings.api_key_placement.as_deref().unwrap_or("bearer");
-            let fp = view.settings.api_key_fingerprint.as_deref().unwrap_or("?");
+            let placement = view.settings.get("apiKeyPlacement").unwrap_or_else(|| "bearer".into());
+            let fp = view.settings.get("apiKeyFingerprint").unwrap_or_else(|| "?".into());
             eprintln!("Stored the API key of {name} in the keychain (fingerprint {fp}, placement {placement}).");
             Ok(())
         }

@@ -88,7 +88,7 @@ pub fn run(kw: &Keyward, cmd: ProfileCmd) -> Result {
                         None => state,
                     };
                     let team = p.team.as_ref().map(|t| format!("  team:{t}")).unwrap_or_default();
-                    println!("{:<24} {:<10} {}{team}", p.name, p.settings.strategy.id(), state);
+                    println!("{:<24} {:<10} {}{team}", p.name, p.settings.strategy().id(), state);
                 }
             }
             Ok(())
@@ -221,13 +221,13 @@ pub(crate) fn print_profile(v: &ProfileView) {
             println!("  {:<16} {}", field.name(), stored(has));
         }
     }
-    if v.settings.strategy == Strategy::SamlBearer {
+    if v.settings.strategy() == Strategy::SamlBearer {
         println!("  For your IdP admin:");
         for (label, value) in keyward_core::machine::saml::sp_settings(&v.settings) {
             println!("    {label:<20} {value}");
         }
     }
-    if !matches!(v.settings.strategy, Strategy::ApiKey) {
+    if !matches!(v.settings.strategy(), Strategy::ApiKey) {
         println!("  {:<16} {}", "refreshToken", stored(v.has_refresh_token));
     }
     match &v.token {

@@ -214,7 +214,7 @@ impl crate::Keyward {
         let mut outcome = ImportOutcome { profiles: Vec::new(), ignored, notes };
         for p in planned {
             let secrets: Vec<String> = p.secrets.iter().map(|(f, _)| f.name().to_string()).collect();
-            let strategy = p.profile.strategy;
+            let strategy = p.profile.strategy();
             self.add(&p.name, p.profile, p.secrets)?;
             self.record(
                 AuditAction::Imported,

@@ -27,7 +27,6 @@ use crate::config::ConfigError;
 use crate::error::{ErrorCode, Result};
 use crate::handout::{Handout, Placement};
 use crate::keychain::SecretField;
-use crate::profile::Strategy;
 use crate::remedy::Remedy;
 use crate::secret::Secret;
 
@@ -378,7 +377,7 @@ impl crate::Keyward {
             value: Secret::new(value),
             secret: false,
         };
-        if let Some(base) = &p.api_base_url {
+        if let Some(base) = &p.api.api_base_url {
             vars.push(plain("baseUrl", base));
         }
         match (&h.placement, h.is_api_key()) {
@@ -402,14 +401,12 @@ impl crate::Keyward {
                 }
             }
         }
-        if let Some(id) = &p.client_id {
+        if let Some(id) = p.settings.client_id() {
             vars.push(plain("clientId", id));
         }
-        let token_url = match (&p.url, &p.issuer, p.strategy) {
-            (Some(u), _, _) => Some(u.clone()),
-            (None, Some(_), Strategy::Pkce | Strategy::ClientCredentials | Strategy::PrivateKeyJwt) => {
-                crate::oauth::discovery::resolve(&self.http, p).await.ok().map(|e| e.token.to_string())
-            }
+        let token_url = match (p.settings.url(), p.settings.issuer()) {
+            (Some(u), _) => Some(u.to_string()),
+            (None, Some(_)) => crate::oauth::discovery::resolve(&self.http, p).await.ok().map(|e| e.token.to_string()),
             _ => None,
         };
         if let Some(u) = &token_url {
@@ -418,8 +415,8 @@ impl crate::Keyward {
         if let Some(s) = h.scope.as_deref().filter(|s| !s.is_empty()) {
             vars.push(plain("scope", s));
         }
-        if let Some(auth) = &p.client_auth {
-            vars.push(plain("clientAuth", auth));
+        if let Some(auth) = p.get("clientAuth") {
+            vars.push(plain("clientAuth", &auth));
         }
         for (field, key) in LONG_LIVED {
             let Some(value) = self.secret(store_id, &h.profile, *field)? else { continue };
@@ -431,7 +428,7 @@ impl crate::Keyward {
                 left_out.push(shown);
             }
         }
-        if let Some(key_name) = &p.key_name {
+        if let Some(key_name) = p.settings.key_name() {
             let shown = item.var_name("privateKey");
             if include_secrets {
                 let (_, key) = self.private_key(key_name)?;

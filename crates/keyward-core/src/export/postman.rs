@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::{uuid_v4, Item};
 use crate::handout::Placement;
-use crate::profile::Strategy;
+use crate::profile::{ClientAuth, Strategy};
 
 /// The version string Postman records as `_postman_exported_using`.
 fn exported_using() -> String {
@@ -61,7 +61,7 @@ fn auth(i: &Item) -> Value {
     let p = &i.handout.settings;
     let token_url = || i.token_url.clone().unwrap_or_default();
     let scope = || i.get("scope").map(|v| var(v.key)).unwrap_or_default();
-    match (&i.handout.placement, p.strategy) {
+    match (&i.handout.placement, p.strategy()) {
         (Placement::Cookie, _) => json!({ "type": "noauth" }),
         (Placement::Header(name), Strategy::ApiKey) => json!({ "type": "apikey", "apikey": [
             kv("key", name.as_str()), kv("value", var("apiKey")), kv("in", "header"),
@@ -71,7 +71,7 @@ fn auth(i: &Item) -> Value {
         ]}),
         (_, Strategy::ApiKey) => json!({ "type": "bearer", "bearer": [kv("token", var("apiKey"))] }),
         (_, Strategy::Pkce) => {
-            let authorize = p.authorize_url.clone().unwrap_or_default();
+            let authorize = p.get("authorizeUrl").unwrap_or_default();
             json!({ "type": "oauth2", "oauth2": [
                 kv("grant_type", "authorization_code_with_pkce"),
                 kv("authUrl", authorize),
@@ -88,7 +88,7 @@ fn auth(i: &Item) -> Value {
             ]})
         }
         (_, Strategy::ClientCredentials) => {
-            let body = p.client_auth.as_deref() == Some("client-secret-post");
+            let body = p.client_auth() == ClientAuth::Post;
             json!({ "type": "oauth2", "oauth2": [
                 kv("grant_type", "client_credentials"),
                 kv("accessTokenUrl", token_url()),
@@ -112,7 +112,7 @@ fn auth(i: &Item) -> Value {
 /// environment for the next requests.
 fn token_script(i: &Item) -> Vec<String> {
     let n = |k: &str| serde_json::to_string(&i.var_name(k)).expect("json");
-    let in_body = i.handout.settings.client_auth.as_deref() == Some("client-secret-post");
+    let in_body = i.handout.settings.client_auth() == ClientAuth::Post;
     let script = format!(
         r#"// Keyward: newman never fetches OAuth 2.0 tokens from an auth block; this does, for client credentials.
 const v = (k) => pm.environment.get(k) ?? pm.collectionVariables.get(k);
@@ -191,7 +191,7 @@ pub(super) fn collection(items: &[Item], notes: &mut Vec<String>) -> String {
                 folder["item"][0]["request"]["header"] =
                     json!([{ "key": "Cookie", "value": format!("{{{{{}}}}}", i.var_name("sessionCookie")) }]);
             }
-            if i.handout.settings.strategy == Strategy::ClientCredentials {
+            if i.handout.settings.strategy() == Strategy::ClientCredentials {
                 folder["event"] = json!([{ "listen": "prerequest", "script": {
                     "type": "text/javascript", "exec": token_script(i),
                 }}]);

@@ -47,7 +47,7 @@ pub(super) fn curl(items: &[Item], url: Option<&str>, from_env: bool) -> Result<
     let mut out = String::from("#!/bin/sh\n");
     for i in items {
         let h = &i.handout;
-        let target = match url.or(h.settings.api_base_url.as_deref()) {
+        let target = match url.or(h.settings.api.api_base_url.as_deref()) {
             Some(u) => u.to_string(),
             None => return Err(ExportError::NoUrl { profile: h.profile.clone() }.into()),
         };

@@ -249,13 +249,14 @@ impl crate::Keyward {
         };
         let mut opts = opts.clone();
         if opts.keys.is_none() {
-            opts.keys = profile.issuer.clone().map(KeySource::Issuer);
+            opts.keys = profile.settings.issuer().map(|i| KeySource::Issuer(i.to_string()));
         }
         if opts.issuer.is_none() {
-            opts.issuer = profile.issuer.clone();
+            opts.issuer = profile.settings.issuer().map(String::from);
         }
         if opts.audience.is_none() {
-            opts.audience = profile.resource.clone().or_else(|| profile.audience.clone());
+            let (audience, resource) = profile.settings.audience_and_resource();
+            opts.audience = resource.or(audience).map(String::from);
         }
         if !opts.saml && opaque::is_opaque(token.expose()) {
             let bare = Secret::new(token.expose().trim().trim_start_matches("Bearer ").trim());

@@ -125,19 +125,25 @@ fn parse_time(value: &str) -> Option<i64> {
     time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok().map(|t| t.unix_timestamp())
 }
 
+/// An api-key profile's settings.
+fn settings(p: &Profile) -> Option<&crate::strategies::api_key::Settings> {
+    crate::profile::StrategySettings::of(&p.settings)
+}
+
 /// When the profile's API key was generated or stored (Unix seconds), if recorded.
 pub fn created_at(p: &Profile) -> Option<i64> {
-    p.api_key_created.as_deref().and_then(parse_time)
+    settings(p)?.api_key_created.as_deref().and_then(parse_time)
 }
 
 /// When the profile's API key expires (Unix seconds), if it does.
 pub fn expires_at(p: &Profile) -> Option<i64> {
-    p.api_key_expires.as_deref().and_then(parse_time)
+    settings(p)?.api_key_expires.as_deref().and_then(parse_time)
 }
 
 /// The api-key strategy's check of its metadata fields (from `--set`, a form or a file): times in
 /// RFC 3339, a fingerprint of 8 hex digits, scope names.
 pub(crate) fn check_fields(p: &Profile) -> std::result::Result<(), ConfigError> {
+    let p = settings(p).expect(crate::strategies::DISPATCHED);
     for (field, value) in [(CREATED, &p.api_key_created), (EXPIRES, &p.api_key_expires)] {
         if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
             if parse_time(v).is_none() {
@@ -161,6 +167,7 @@ pub(crate) fn check_fields(p: &Profile) -> std::result::Result<(), ConfigError> 
 
 /// The view of an api-key profile's key.
 pub fn view(name: &str, p: &Profile) -> ApiKeyView {
+    let p = settings(p).cloned().unwrap_or_default();
     ApiKeyView {
         name: name.to_string(),
         fingerprint: p.api_key_fingerprint.clone(),
@@ -175,7 +182,7 @@ impl Keyward {
     /// The API keys of every api-key profile, by name: their metadata from the config (no keychain read).
     pub fn api_keys(&self) -> Result<Vec<ApiKeyView>> {
         let config = self.config.load()?;
-        Ok(config.profiles.iter().filter(|(_, p)| p.strategy == Strategy::ApiKey).map(|(n, p)| view(n, p)).collect())
+        Ok(config.profiles.iter().filter(|(_, p)| p.strategy() == Strategy::ApiKey).map(|(n, p)| view(n, p)).collect())
     }
 }
 
@@ -204,7 +211,7 @@ mod tests {
             p.set(&k, &v).unwrap();
         }
         p.validate().unwrap();
-        assert_eq!(p.api_key_fingerprint.as_deref(), Some("ba7816bf"));
+        assert_eq!(p.get(FINGERPRINT).as_deref(), Some("ba7816bf"));
         assert_eq!(created_at(&p), Some(1_700_000_000));
         assert_eq!(expires_at(&p), Some(1_700_086_400));
         p.set(CREATED, "yesterday").unwrap();

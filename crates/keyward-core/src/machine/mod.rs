@@ -16,7 +16,7 @@ use crate::app::Keyward;
 use crate::error::Result;
 use crate::flow::FlowError;
 use crate::keychain::SecretField;
-use crate::profile::Profile;
+use crate::profile::{Profile, StrategySettings};
 use crate::secret::Secret;
 use crate::strategies::{def, Cx, Rides};
 use crate::token::{StoredToken, TokenMeta};
@@ -30,7 +30,7 @@ impl Keyward {
     }
 
     async fn obtain_inner(&self, store_id: &str, name: &str, profile: &Profile) -> Result<TokenData> {
-        let d = def(profile.strategy);
+        let d = def(profile.strategy());
         let cx = Cx { cx: self.context(), store_id, name };
         // Only strategies that refresh read a refresh token (a keychain round trip each).
         let refresh = match d.refresh {
@@ -87,11 +87,11 @@ impl Keyward {
 
 /// The strategy's token request, or why it has none to send.
 fn token_request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
-    match def(p.strategy).request {
+    match def(p.strategy()).request {
         Some(build) => build(cx, p),
         None => Err(FlowError::WrongStrategy {
             profile: cx.name.into(),
-            strategy: p.strategy.id(),
+            strategy: p.strategy().id(),
             operation: "token request to show",
         }
         .into()),
@@ -100,6 +100,7 @@ fn token_request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
 
 /// The names a token response is read with (seed 004's knobs, else the standard ones).
 fn names(p: &Profile) -> ResponseNames<'_> {
+    let Some(p) = crate::strategies::custom_oauth::Settings::of(&p.settings) else { return ResponseNames::default() };
     ResponseNames {
         access_token: p.access_token_name.as_deref().unwrap_or("access_token"),
         expires: p.expires_field_name.as_deref().unwrap_or("expires_in"),
@@ -112,7 +113,7 @@ fn names(p: &Profile) -> ResponseNames<'_> {
 /// secret the strategy keeps (or, with none, the signing key), `invalid_scope` the scopes.
 fn refusal_remedy(e: crate::Error, name: &str, profile: &Profile) -> crate::Error {
     let crate::Error::Flow(FlowError::TokenEndpoint { error, .. }) = &e else { return e };
-    let secrets = def(profile.strategy).secrets;
+    let secrets = def(profile.strategy()).secrets;
     let kept = secrets.first().map(|f| f.name()).unwrap_or("keyName");
     let field = match error.as_str() {
         "invalid_client" | "unauthorized_client" => kept,

@@ -13,7 +13,7 @@ use crate::config::ConfigError;
 use crate::error::Result;
 use crate::flow::FlowError;
 use crate::keychain::SecretField;
-use crate::profile::{check_endpoint_url, Strategy};
+use crate::profile::{check_endpoint_url, StrategySettings};
 use crate::secret::Secret;
 use crate::token::StoredToken;
 
@@ -110,6 +110,7 @@ pub fn extract_assertion(input: &str) -> Result<String, SamlError> {
 
 /// The SP settings to hand the IdP admin (seed 000's table), from a saml-bearer profile.
 pub fn sp_settings(p: &crate::profile::Profile) -> Vec<(&'static str, String)> {
+    let p = crate::strategies::saml_bearer::Settings::of(&p.settings).cloned().unwrap_or_default();
     let unset = || "(ask the API provider; set spEntityId / acsUrl)".to_string();
     vec![
         ("SP entity ID", p.sp_entity_id.clone().unwrap_or_else(unset)),
@@ -125,22 +126,22 @@ impl Keyward {
         let config = self.config.load()?;
         let profile = config.profile(name)?.clone();
         let store_id = config.store_id;
-        if profile.strategy != Strategy::SamlBearer {
+        let Some(saml) = crate::strategies::saml_bearer::Settings::of(&profile.settings) else {
             return Err(FlowError::WrongStrategy {
                 profile: name.into(),
-                strategy: profile.strategy.id(),
+                strategy: profile.strategy().id(),
                 operation: "SAML assertion exchange",
             }
             .into());
-        }
+        };
         let assertion = extract_assertion(input).map_err(|e| ConfigError::bad_field("assertion", &e.to_string()))?;
-        let url = check_endpoint_url("url", profile.url.as_deref().unwrap_or_default())?;
+        let url = check_endpoint_url("url", saml.url.as_deref().unwrap_or_default())?;
         let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(assertion.as_bytes());
         let mut req = TokenRequest::form(url).field("grant_type", GRANT).secret("assertion", Secret::new(encoded));
-        if let Some(scope) = &profile.scopes {
+        if let Some(scope) = &saml.scopes {
             req = req.field("scope", scope.clone());
         }
-        let client_id = profile.client_id.clone();
+        let client_id = saml.client_id.clone();
         match (self.secret(&store_id, name, SecretField::ClientSecret)?, client_id) {
             (Some(secret), Some(id)) => req.basic = Some(Basic { user: id, password: secret, form_encode: true }),
             (_, Some(id)) => req = req.field("client_id", id),

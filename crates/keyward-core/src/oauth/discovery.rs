@@ -38,23 +38,20 @@ pub struct Endpoints {
 
 /// The profile's endpoints: discovered from `issuer` when set, explicit fields overriding.
 pub async fn resolve(http: &reqwest::Client, profile: &Profile) -> Result<Endpoints, crate::Error> {
-    let meta = match &profile.issuer {
+    let meta = match profile.settings.issuer() {
         Some(issuer) => Some(fetch(http, issuer).await?),
         None => None,
     };
-    let pick =
-        |explicit: &Option<String>, discovered: Option<&String>, name: &str| -> Result<Option<Url>, crate::Error> {
-            match explicit.as_ref().or(discovered) {
-                Some(u) => Ok(Some(check_endpoint_url(name, u)?)),
-                None => Ok(None),
-            }
-        };
-    let authorize =
-        pick(&profile.authorize_url, meta.as_ref().and_then(|m| m.authorization_endpoint.as_ref()), "authorizeUrl")?;
-    let token = pick(&profile.url, meta.as_ref().and_then(|m| m.token_endpoint.as_ref()), "url")?
+    let pick = |name: &str, discovered: Option<&String>| -> Result<Option<Url>, crate::Error> {
+        match profile.get(name).or_else(|| discovered.cloned()) {
+            Some(u) => Ok(Some(check_endpoint_url(name, &u)?)),
+            None => Ok(None),
+        }
+    };
+    let authorize = pick("authorizeUrl", meta.as_ref().and_then(|m| m.authorization_endpoint.as_ref()))?;
+    let token = pick("url", meta.as_ref().and_then(|m| m.token_endpoint.as_ref()))?
         .ok_or_else(|| crate::config::ConfigError::bad_field("url", "the provider names no token endpoint: set url"))?;
-    let revocation =
-        pick(&profile.revocation_url, meta.as_ref().and_then(|m| m.revocation_endpoint.as_ref()), "revocationUrl")?;
+    let revocation = pick("revocationUrl", meta.as_ref().and_then(|m| m.revocation_endpoint.as_ref()))?;
     Ok(Endpoints {
         authorize,
         token,

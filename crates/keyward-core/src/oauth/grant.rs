@@ -84,7 +84,7 @@ impl crate::Keyward {
 
     /// The provider's introspection endpoint (RFC 7662), from its discovery document.
     async fn introspection_url(&self, profile: &crate::profile::Profile) -> Result<url::Url> {
-        let issuer = profile.issuer.as_deref().ok_or_else(|| {
+        let issuer = profile.settings.issuer().ok_or_else(|| {
             ConfigError::bad_field("issuer", "introspection needs the provider's discovery document: set issuer")
         })?;
         let meta = discovery::fetch(&self.http, issuer).await?;

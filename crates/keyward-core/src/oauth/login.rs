@@ -16,7 +16,7 @@ use crate::app::Keyward;
 use crate::audit::{AuditAction, Outcome};
 use crate::config::ConfigError;
 use crate::error::Result;
-use crate::profile::Strategy;
+use crate::profile::Settings;
 
 /// How long `login` waits for the user by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
@@ -99,21 +99,20 @@ impl Keyward {
         let config = self.config.load()?;
         let profile = config.profile(name)?.clone();
         let store_id = config.store_id;
-        if profile.strategy != Strategy::Pkce {
+        let Settings::Pkce(pkce) = &profile.settings else {
             return Err(FlowError::WrongStrategy {
                 profile: name.into(),
-                strategy: profile.strategy.id(),
+                strategy: profile.strategy().id(),
                 operation: "browser login",
             }
             .into());
-        }
+        };
         let endpoints = discovery::resolve(&self.http, &profile).await?;
         let authorize = endpoints.authorize.clone().ok_or_else(|| {
             ConfigError::bad_field("authorizeUrl", "the provider names no authorization endpoint: set authorizeUrl")
         })?;
 
-        let loopback =
-            Loopback::bind(profile.redirect_host.unwrap_or_default(), profile.redirect_port.unwrap_or(0)).await?;
+        let loopback = Loopback::bind(pkce.redirect_host.unwrap_or_default(), pkce.redirect_port.unwrap_or(0)).await?;
         let redirect = RedirectUrl::new(loopback.redirect_uri().to_string()).expect("a loopback URL is valid");
         let client = self
             .oauth_client(&store_id, name, &profile)?
@@ -124,16 +123,16 @@ impl Keyward {
         // S256 over 32 random bytes (RFC 7636 §4.1), a random state (CSRF).
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut auth = client.authorize_url(CsrfToken::new_random).set_pkce_challenge(challenge);
-        for scope in profile.scopes.iter().flat_map(|s| s.split_whitespace()) {
+        for scope in pkce.scopes.iter().flat_map(|s| s.split_whitespace()) {
             auth = auth.add_scope(Scope::new(scope.to_string()));
         }
-        if let Some(audience) = &profile.audience {
+        if let Some(audience) = &pkce.audience {
             auth = auth.add_extra_param("audience", audience.clone());
         }
-        if let Some(resource) = &profile.resource {
+        if let Some(resource) = &pkce.resource {
             auth = auth.add_extra_param("resource", resource.clone());
         }
-        for (k, v) in &profile.authorize_params {
+        for (k, v) in &pkce.authorize_params {
             auth = auth.add_extra_param(k.clone(), v.clone());
         }
         let (url, state) = auth.url();
@@ -226,7 +225,7 @@ impl Keyward {
         scrub.add(&crate::Secret::new(code.clone()));
         scrub.add(&crate::Secret::new(verifier.secret().clone()));
         let mut exchange = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier);
-        if let Some(resource) = &profile.resource {
+        if let Some(resource) = &pkce.resource {
             exchange = exchange.add_extra_param("resource", resource.clone());
         }
         let asked = std::time::Instant::now();

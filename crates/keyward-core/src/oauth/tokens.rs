@@ -28,7 +28,7 @@ const GRANT_LOCK_WAIT: Duration = Duration::from_secs(60);
 impl Keyward {
     /// The oauth2 client for a profile's token endpoint.
     pub(crate) fn oauth_client(&self, store_id: &str, name: &str, profile: &Profile) -> Result<OidcClient> {
-        let client_id = profile.client_id.clone().unwrap_or_default();
+        let client_id = profile.settings.client_id().unwrap_or_default().to_string();
         let mut client = OidcClient::new(ClientId::new(client_id));
         if let Some(secret) = self.secret(store_id, name, SecretField::ClientSecret)? {
             client = client.set_client_secret(ClientSecret::new(secret.expose().to_string()));
@@ -40,7 +40,7 @@ impl Keyward {
     pub(crate) fn client_scrubber(&self, store_id: &str, name: &str, profile: &Profile) -> Result<Scrubber> {
         let mut scrub = Scrubber::new();
         if let Some(secret) = self.secret(store_id, name, SecretField::ClientSecret)? {
-            scrub.add_basic(profile.client_id.as_deref().unwrap_or_default(), &secret);
+            scrub.add_basic(profile.settings.client_id().unwrap_or_default(), &secret);
         }
         Ok(scrub)
     }
@@ -123,7 +123,7 @@ impl Keyward {
         let config = self.config.load()?;
         let profile = config.profile(name)?.clone();
         let store_id = config.store_id;
-        let obtains = crate::strategies::def(profile.strategy).obtains;
+        let obtains = crate::strategies::def(profile.strategy()).obtains;
         match obtains {
             Obtains::Stored => return self.api_key_token(&store_id, name),
             Obtains::Assertion if fresh => return Err(FlowError::NeedAssertion { profile: name.into() }.into()),
@@ -197,8 +197,8 @@ impl Keyward {
         scrub.add(&refresh_token);
         let refresh_token = RefreshToken::new(refresh_token.expose().to_string());
         let mut request = client.exchange_refresh_token(&refresh_token);
-        if let Some(resource) = &profile.resource {
-            request = request.add_extra_param("resource", resource.clone());
+        if let Some(resource) = profile.settings.audience_and_resource().1 {
+            request = request.add_extra_param("resource", resource.to_string());
         }
         tracing::info!(profile = name, token_url = %endpoints.token, "refreshing the access token");
         crate::failpoint::hit("refresh:before-request");
@@ -227,7 +227,7 @@ impl Keyward {
         let had_tokens = refresh.is_some() || self.cached(&store_id, name)?.is_some();
 
         let cached = self.cached(&store_id, name)?;
-        let ends = crate::strategies::def(profile.strategy).ends;
+        let ends = crate::strategies::def(profile.strategy()).ends;
         let revoke_result: Result<bool> = async {
             match ends {
                 Ends::SessionEndpoint => {
@@ -302,7 +302,7 @@ impl Keyward {
         call: EndpointCall<'_>,
     ) -> Result<Vec<u8>> {
         let EndpointCall { url, token, hint, what } = call;
-        let client_id = profile.client_id.clone().unwrap_or_default();
+        let client_id = profile.settings.client_id().unwrap_or_default().to_string();
         let mut form = vec![("token", token.expose().to_string())];
         if !hint.is_empty() {
             form.push(("token_type_hint", hint.to_string()));

@@ -6,8 +6,6 @@
 
 pub(crate) mod fields;
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
@@ -16,6 +14,9 @@ pub use fields::{fields_of, strategies, FieldInfo, FieldType, StrategyInfo};
 
 use crate::config::ConfigError;
 use crate::keychain::SecretField;
+use crate::strategies::{
+    api_key, client_credentials, custom_oauth, jwt_login, pkce, private_key_jwt, saml_bearer, session,
+};
 
 /// How a profile obtains its credential.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -134,123 +135,277 @@ impl ApiKeyPlacement {
     }
 }
 
-/// A profile's settings: everything but its secrets, which live in the keychain.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+/// A profile's settings: its strategy's own, tagged by `strategy`, and the API fields every strategy has.
+/// Everything but its secrets, which live in the keychain.
+///
+/// On disk, over team stores and to the window it is one flat JSON object, `{"strategy": "pkce",
+/// "issuer": …, "apiBaseUrl": …}`, as config files have always held it. Reading one refuses a field its
+/// strategy does not have (naming it), and a secret written into it: settings invalid for their
+/// strategy cannot be stored.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Profile {
-    pub strategy: Strategy,
-    /// OpenID Connect / RFC 8414 issuer: endpoints come from its discovery document.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorize_url: Option<String>,
-    /// The token endpoint (seed 004's `url`); the login endpoint for jwt-login and session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revocation_url: Option<String>,
-    /// jwt-login's refresh endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_url: Option<String>,
-    /// session's logout endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logout_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_auth: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audience: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_port: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub redirect_host: Option<RedirectHost>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub authorize_params: BTreeMap<String, String>,
-    // Seed 004's knobs of a non-standard token request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_type_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_field_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_grant_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub no_basic: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub basic_no_form: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_field_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_field_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(type = "number | null")]
-    pub default_expiration_seconds: Option<u64>,
-    // private_key_jwt
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assertion_audience: Option<String>,
-    // api-key
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_placement: Option<String>,
-    /// The stored key's scopes, space-separated (recorded, not enforced).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_scopes: Option<String>,
-    /// When the stored key was generated or stored here (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_created: Option<String>,
-    /// When the stored key expires (RFC 3339).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_expires: Option<String>,
-    /// The first 8 hex of the stored key's SHA-256.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_key_fingerprint: Option<String>,
-    // jwt-login, session
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Days after which the credential is due for rotation (default [`crate::rotation::DEFAULT_PERIOD_DAYS`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(type = "number | null")]
-    pub rotation_period_days: Option<u64>,
-    // Every strategy: where the API is, and where its credential may go.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub settings: Settings,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub api: ApiSettings,
+}
+
+/// Each strategy's own settings; each type lives in its strategy's module (`strategies/`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "strategy", rename_all = "kebab-case")]
+#[ts(export)]
+// A custom endpoint has seed 004's twenty knobs; a profile is read from a small file and never in bulk, so
+// boxing that variant would buy nothing but indirection.
+#[allow(clippy::large_enum_variant)]
+pub enum Settings {
+    Pkce(pkce::Settings),
+    ClientCredentials(client_credentials::Settings),
+    PrivateKeyJwt(private_key_jwt::Settings),
+    CustomOauth(custom_oauth::Settings),
+    SamlBearer(saml_bearer::Settings),
+    ApiKey(api_key::Settings),
+    JwtLogin(jwt_login::Settings),
+    Session(session::Settings),
+}
+
+/// What every strategy has: where the API is, where its credential may go, and how old it may get.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, optional_fields = nullable)]
+pub struct ApiSettings {
     /// The API's base URL: "Try a request" starts from it, and its site may receive the credential.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_base_url: Option<String>,
     /// More hosts (besides the sites of the issuer, token URL and API base URL) that may receive the
     /// credential, space-separated; `.example.com` allows its subdomains too.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_hosts: Option<String>,
-    // saml-bearer: the SP settings to hand the IdP admin
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sp_entity_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acs_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name_id_format: Option<String>,
+    /// Days after which the credential is due for rotation (default [`crate::rotation::DEFAULT_PERIOD_DAYS`]);
+    /// only strategies whose credential rotates have it.
+    #[ts(type = "number | null")]
+    pub rotation_period_days: Option<u64>,
+}
+
+impl ApiSettings {
+    const FIELDS: [&'static str; 3] = ["apiBaseUrl", "apiHosts", "rotationPeriodDays"];
+}
+
+/// The settings a strategy's module reads: `S::of(profile)` in a function the registry called for that
+/// strategy.
+pub trait StrategySettings: Sized {
+    fn of(settings: &Settings) -> Option<&Self>;
+}
+
+macro_rules! settings_of {
+    ($($variant:ident => $module:ident),* $(,)?) => {
+        impl Settings {
+            /// Empty settings of `strategy`.
+            pub fn new(strategy: Strategy) -> Self {
+                match strategy {
+                    $(Strategy::$variant => Settings::$variant(Default::default()),)*
+                }
+            }
+
+            pub fn strategy(&self) -> Strategy {
+                match self {
+                    $(Settings::$variant(_) => Strategy::$variant,)*
+                }
+            }
+        }
+
+        $(impl StrategySettings for $module::Settings {
+            fn of(settings: &Settings) -> Option<&Self> {
+                match settings {
+                    Settings::$variant(s) => Some(s),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+settings_of! {
+    Pkce => pkce,
+    ClientCredentials => client_credentials,
+    PrivateKeyJwt => private_key_jwt,
+    CustomOauth => custom_oauth,
+    SamlBearer => saml_bearer,
+    ApiKey => api_key,
+    JwtLogin => jwt_login,
+    Session => session,
+}
+
+impl Settings {
+    /// The token endpoint (the login endpoint of jwt-login and session), for the strategies that have one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Settings::Pkce(s) => s.url.as_deref(),
+            Settings::ClientCredentials(s) => s.url.as_deref(),
+            Settings::PrivateKeyJwt(s) => s.url.as_deref(),
+            Settings::CustomOauth(s) => s.url.as_deref(),
+            Settings::SamlBearer(s) => s.url.as_deref(),
+            Settings::JwtLogin(s) => s.url.as_deref(),
+            Settings::Session(s) => s.url.as_deref(),
+            Settings::ApiKey(_) => None,
+        }
+    }
+
+    /// The OAuth client ID, for the strategies that are an OAuth client.
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Settings::Pkce(s) => s.client_id.as_deref(),
+            Settings::ClientCredentials(s) => s.client_id.as_deref(),
+            Settings::PrivateKeyJwt(s) => s.client_id.as_deref(),
+            Settings::CustomOauth(s) => s.client_id.as_deref(),
+            Settings::SamlBearer(s) => s.client_id.as_deref(),
+            Settings::ApiKey(_) | Settings::JwtLogin(_) | Settings::Session(_) => None,
+        }
+    }
+
+    /// The scopes a token request asks for, space-separated.
+    pub fn scopes(&self) -> Option<&str> {
+        match self {
+            Settings::Pkce(s) => s.scopes.as_deref(),
+            Settings::ClientCredentials(s) => s.scopes.as_deref(),
+            Settings::PrivateKeyJwt(s) => s.scopes.as_deref(),
+            Settings::CustomOauth(s) => s.scopes.as_deref(),
+            Settings::SamlBearer(s) => s.scopes.as_deref(),
+            Settings::ApiKey(_) | Settings::JwtLogin(_) | Settings::Session(_) => None,
+        }
+    }
+
+    /// The `audience` and `resource` a token request carries, for the strategies that send them.
+    pub fn audience_and_resource(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Settings::Pkce(s) => (s.audience.as_deref(), s.resource.as_deref()),
+            Settings::ClientCredentials(s) => (s.audience.as_deref(), s.resource.as_deref()),
+            Settings::PrivateKeyJwt(s) => (s.audience.as_deref(), s.resource.as_deref()),
+            Settings::CustomOauth(s) => (s.audience.as_deref(), s.resource.as_deref()),
+            _ => (None, None),
+        }
+    }
+
+    /// The OpenID issuer (pkce).
+    pub fn issuer(&self) -> Option<&str> {
+        match self {
+            Settings::Pkce(s) => s.issuer.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The key pair that signs the client assertion (private-key-jwt).
+    pub fn key_name(&self) -> Option<&str> {
+        match self {
+            Settings::PrivateKeyJwt(s) => s.key_name.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The key pair's name to change (private-key-jwt: a key-pair rotation switches it).
+    pub fn key_name_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Settings::PrivateKeyJwt(s) => Some(&mut s.key_name),
+            _ => None,
+        }
+    }
+
+    /// How the client secret is sent, as configured (`clientAuth`).
+    pub fn client_auth(&self) -> ClientAuth {
+        let configured = match self {
+            Settings::ClientCredentials(s) => s.client_auth.as_deref(),
+            Settings::CustomOauth(s) => s.client_auth.as_deref(),
+            _ => None,
+        };
+        match configured {
+            Some("client-secret-post") => ClientAuth::Post,
+            Some("both") => ClientAuth::Both,
+            _ => ClientAuth::Basic,
+        }
+    }
+
+    /// The login email (jwt-login, session).
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Settings::JwtLogin(s) => s.email.as_deref(),
+            Settings::Session(s) => s.email.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::new(Strategy::default())
+    }
+}
+
+/// `map` as `T`; a value of the wrong type is an error naming its field.
+fn typed<T: serde::de::DeserializeOwned>(
+    map: serde_json::Map<String, serde_json::Value>,
+    strategy: Option<Strategy>,
+) -> Result<T, ConfigError> {
+    serde_json::from_value(serde_json::Value::Object(map.clone())).map_err(|e| {
+        let alone = |k: &String, v: &serde_json::Value| {
+            let mut one = serde_json::Map::new();
+            if let Some(s) = strategy {
+                one.insert("strategy".into(), serde_json::json!(s));
+            }
+            one.insert(k.clone(), v.clone());
+            serde_json::from_value::<T>(serde_json::Value::Object(one)).is_err()
+        };
+        let field = map.iter().filter(|(k, _)| *k != "strategy").find(|(k, v)| alone(k, v)).map(|(k, _)| k.as_str());
+        ConfigError::bad_field(field.unwrap_or("settings"), &e.to_string())
+    })
+}
+
+impl<'de> Deserialize<'de> for Profile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        Profile::from_map(map).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Profile {
     pub fn new(strategy: Strategy) -> Self {
-        Profile { strategy, ..Profile::default() }
+        Profile { settings: Settings::new(strategy), api: ApiSettings::default() }
+    }
+
+    pub fn strategy(&self) -> Strategy {
+        self.settings.strategy()
+    }
+
+    /// A profile from its flat JSON form: the strategy's fields and the API fields, nothing else.
+    fn from_map(mut map: serde_json::Map<String, serde_json::Value>) -> Result<Self, ConfigError> {
+        map.retain(|_, v| !v.is_null());
+        let strategy = match map.get("strategy") {
+            Some(serde_json::Value::String(s)) => Strategy::parse(s)?,
+            Some(_) => return Err(ConfigError::bad_field("strategy", "the strategy's name, e.g. \"pkce\"")),
+            None => return Err(ConfigError::bad_field("strategy", "missing: every profile names its strategy")),
+        };
+        let known = fields_of(strategy);
+        let mut api = serde_json::Map::new();
+        for key in map.keys().filter(|k| *k != "strategy").cloned().collect::<Vec<_>>() {
+            match known.iter().find(|f| f.name == key) {
+                None => {
+                    let known = known.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+                    return Err(ConfigError::UnknownField { field: key, known });
+                }
+                Some(f) if f.kind == FieldType::Secret => {
+                    return Err(ConfigError::bad_field(
+                        &key,
+                        "a secret: it belongs in the keychain, never in the settings",
+                    ));
+                }
+                Some(_) if ApiSettings::FIELDS.contains(&key.as_str()) => {
+                    api.insert(key.clone(), map.remove(&key).expect("the key was just listed"));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(Profile { settings: typed(map, Some(strategy))?, api: typed(api, None)? })
     }
 
     /// Set one field from its text form (`--set FIELD=VALUE`, a form input, seed 004's JSON where
@@ -264,18 +419,23 @@ impl Profile {
             }
             fields::check_length(field, param)?;
             fields::check_length(field, value)?;
-            if self.authorize_params.len() >= 32 && !self.authorize_params.contains_key(param) {
+            let strategy = self.strategy();
+            let Settings::Pkce(s) = &mut self.settings else {
+                let known = fields_of(strategy).iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+                return Err(ConfigError::UnknownField { field: "authorizeParams".into(), known });
+            };
+            if s.authorize_params.len() >= 32 && !s.authorize_params.contains_key(param) {
                 return Err(ConfigError::bad_field(field, "at most 32 extra authorize parameters"));
             }
             match value {
-                "" => self.authorize_params.remove(param),
-                v => self.authorize_params.insert(param.to_string(), v.to_string()),
+                "" => s.authorize_params.remove(param),
+                v => s.authorize_params.insert(param.to_string(), v.to_string()),
             };
             return Ok(());
         }
         if field == "strategy" {
             let strategy = Strategy::parse(value)?;
-            if strategy != self.strategy {
+            if strategy != self.strategy() {
                 // Settings of the old strategy mean nothing to the new one: they are not kept.
                 let known = fields_of(strategy);
                 let mut doc = serde_json::to_value(&*self).expect("a profile serialises");
@@ -288,8 +448,8 @@ impl Profile {
             return Ok(());
         }
         let field = if field == "scope" { "scopes" } else { field };
-        let info = fields_of(self.strategy).iter().find(|f| f.name == field).ok_or_else(|| {
-            let known = fields_of(self.strategy).iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+        let info = fields_of(self.strategy()).iter().find(|f| f.name == field).ok_or_else(|| {
+            let known = fields_of(self.strategy()).iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
             ConfigError::UnknownField { field: field.to_string(), known }
         })?;
         if info.kind == FieldType::Secret {
@@ -305,24 +465,15 @@ impl Profile {
     /// Check that the profile can work: required fields present, URLs well-formed and safe, no
     /// contradictory knobs.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        for f in fields_of(self.strategy) {
+        for f in fields_of(self.strategy()) {
             if f.required && f.kind != FieldType::Secret && self.get(f.name).is_none() {
                 return Err(ConfigError::bad_field(f.name, "required for this strategy"));
             }
         }
-        (crate::strategies::def(self.strategy).check)(self)?;
-        for (name, value) in [
-            ("issuer", &self.issuer),
-            ("authorizeUrl", &self.authorize_url),
-            ("url", &self.url),
-            ("revocationUrl", &self.revocation_url),
-            ("refreshUrl", &self.refresh_url),
-            ("logoutUrl", &self.logout_url),
-            ("jku", &self.jku),
-            ("apiBaseUrl", &self.api_base_url),
-        ] {
-            if let Some(u) = value {
-                check_endpoint_url(name, u)?;
+        (crate::strategies::def(self.strategy()).check)(self)?;
+        for f in fields_of(self.strategy()).iter().filter(|f| f.kind == FieldType::Url) {
+            if let Some(u) = self.get(f.name) {
+                check_endpoint_url(f.name, &u)?;
             }
         }
         Ok(())
@@ -331,7 +482,7 @@ impl Profile {
     /// Check the values read from a config file: each must be one its field accepts, so that a bad
     /// `clientAuth` is an error naming the field, never a silent default.
     pub fn check_values(&self) -> Result<(), ConfigError> {
-        for info in fields_of(self.strategy) {
+        for info in fields_of(self.strategy()) {
             if matches!(info.kind, FieldType::Map | FieldType::Secret) {
                 continue;
             }
@@ -354,15 +505,16 @@ impl Profile {
     }
 
     pub fn client_auth(&self) -> ClientAuth {
-        match self.client_auth.as_deref() {
-            Some("client-secret-post") => ClientAuth::Post,
-            Some("both") => ClientAuth::Both,
-            _ => ClientAuth::Basic,
-        }
+        self.settings.client_auth()
     }
 
+    /// Where the API key goes (api-key); bearer unless `apiKeyPlacement` says otherwise.
     pub fn api_key_placement(&self) -> ApiKeyPlacement {
-        self.api_key_placement.as_deref().and_then(ApiKeyPlacement::parse).unwrap_or(ApiKeyPlacement::Bearer)
+        match &self.settings {
+            Settings::ApiKey(s) => s.api_key_placement.as_deref().and_then(ApiKeyPlacement::parse),
+            _ => None,
+        }
+        .unwrap_or(ApiKeyPlacement::Bearer)
     }
 
     /// The hosts this profile's credential may be sent to: the sites (registrable domains, so
@@ -370,14 +522,14 @@ impl Profile {
     /// URLs, and the hosts named in `apiHosts`. Loopback and IP hosts match exactly, any port.
     pub fn credential_hosts(&self) -> Vec<HostRule> {
         let mut rules = Vec::new();
-        for u in [&self.api_base_url, &self.issuer, &self.url, &self.authorize_url, &self.refresh_url] {
+        for field in ["apiBaseUrl", "issuer", "url", "authorizeUrl", "refreshUrl"] {
             if let Some(host) =
-                u.as_deref().and_then(|u| Url::parse(u).ok()).and_then(|u| u.host_str().map(String::from))
+                self.get(field).and_then(|u| Url::parse(&u).ok()).and_then(|u| u.host_str().map(String::from))
             {
                 rules.push(HostRule::site_of(&host));
             }
         }
-        for entry in self.api_hosts.iter().flat_map(|h| h.split_whitespace()) {
+        for entry in self.api.api_hosts.iter().flat_map(|h| h.split_whitespace()) {
             rules.push(match entry.strip_prefix('.').or_else(|| entry.strip_prefix("*.")) {
                 Some(domain) => HostRule::Domain(domain.to_ascii_lowercase()),
                 None => HostRule::Exact(entry.to_ascii_lowercase()),
@@ -389,7 +541,7 @@ impl Profile {
 
     /// The secrets this profile's strategy can hold, in the order forms show them.
     pub fn secret_fields(&self) -> &'static [SecretField] {
-        crate::strategies::def(self.strategy).secrets
+        crate::strategies::def(self.strategy()).secrets
     }
 }
 

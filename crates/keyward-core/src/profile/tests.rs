@@ -1,17 +1,25 @@
 use super::*;
 
+fn pkce_of(p: &Profile) -> &pkce::Settings {
+    StrategySettings::of(&p.settings).expect("a pkce profile")
+}
+
+fn custom_of(p: &Profile) -> &custom_oauth::Settings {
+    StrategySettings::of(&p.settings).expect("a custom-oauth profile")
+}
+
 #[test]
 fn set_coerces_and_rejects() {
     let mut p = Profile::new(Strategy::Pkce);
     p.set("scopes", "  openid   read:users ").unwrap();
-    assert_eq!(p.scopes.as_deref(), Some("openid read:users"));
+    assert_eq!(pkce_of(&p).scopes.as_deref(), Some("openid read:users"));
     p.set("redirectPort", "8765").unwrap();
-    assert_eq!(p.redirect_port, Some(8765));
+    assert_eq!(pkce_of(&p).redirect_port, Some(8765));
     assert!(p.set("redirectPort", "http").is_err());
     p.set("authorizeParams.prompt", "consent").unwrap();
-    assert_eq!(p.authorize_params["prompt"], "consent");
+    assert_eq!(pkce_of(&p).authorize_params["prompt"], "consent");
     p.set("authorizeParams.prompt", "").unwrap();
-    assert!(p.authorize_params.is_empty());
+    assert!(pkce_of(&p).authorize_params.is_empty());
     let err = p.set("colour", "x").unwrap_err().to_string();
     assert!(err.contains("clientId"), "the error lists the fields that exist: {err}");
     assert!(p.set("clientSecret", "x").unwrap_err().to_string().contains("keychain"), "secrets take another door");
@@ -50,12 +58,12 @@ fn a_pkce_profile_needs_a_client_and_endpoints() {
 fn seed_004_knobs_take_their_string_forms() {
     let mut p = Profile::new(Strategy::CustomOauth);
     p.set("noBasic", "true").unwrap();
-    assert_eq!(p.no_basic, Some(true));
+    assert_eq!(custom_of(&p).no_basic, Some(true));
     p.set("noBasic", "FALSE").unwrap();
-    assert_eq!(p.no_basic, Some(false));
+    assert_eq!(custom_of(&p).no_basic, Some(false));
     assert!(p.set("noBasic", "maybe").is_err());
     p.set("defaultExpirationSeconds", "3600").unwrap();
-    assert_eq!(p.default_expiration_seconds, Some(3600));
+    assert_eq!(custom_of(&p).default_expiration_seconds, Some(3600));
     assert!(p.set("defaultExpirationSeconds", "an hour").is_err());
     p.set("contentType", "application/json").unwrap();
     assert!(p.set("contentType", "text/xml").is_err());
@@ -93,10 +101,37 @@ fn a_credential_goes_to_the_sites_of_its_urls_and_the_hosts_it_names() {
     p.set("url", "http://127.0.0.1:4000/token").unwrap();
     assert!(allowed(&p, "127.0.0.1") && !allowed(&p, "127.0.0.2") && !allowed(&p, "localhost"));
     p.set("apiHosts", "api.partner.net, .cdn.example.org").unwrap();
-    assert_eq!(p.api_hosts.as_deref(), Some("api.partner.net .cdn.example.org"));
+    assert_eq!(p.api.api_hosts.as_deref(), Some("api.partner.net .cdn.example.org"));
     assert!(allowed(&p, "api.partner.net") && !allowed(&p, "www.partner.net"));
     assert!(allowed(&p, "eu.cdn.example.org") && allowed(&p, "cdn.example.org"));
     for bad in ["https://x.example", "x.example/path", "a b:c"] {
         assert!(p.set("apiHosts", bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_profile_holds_only_its_strategys_settings() {
+    let read = |json: serde_json::Value| serde_json::from_value::<Profile>(json).map_err(|e| e.to_string());
+    let p = read(serde_json::json!({"strategy": "client-credentials", "url": "https://a.example/token", "clientId": "c", "apiBaseUrl": "https://api.example"})).unwrap();
+    assert!(matches!(&p.settings, Settings::ClientCredentials(s) if s.client_id.as_deref() == Some("c")));
+    assert_eq!(p.api.api_base_url.as_deref(), Some("https://api.example"));
+    let flat = serde_json::to_value(&p).unwrap();
+    assert_eq!(flat["strategy"], "client-credentials", "written flat, as config files always held it");
+    assert_eq!(read(flat).unwrap(), p, "and read back the same");
+
+    let err = read(serde_json::json!({"strategy": "pkce", "clientId": "c", "keyName": "k"})).unwrap_err();
+    assert!(err.contains("\"keyName\"") && err.contains("issuer"), "a field of another strategy is named: {err}");
+    let err = read(serde_json::json!({"strategy": "pkce", "clientId": "c", "rotationPeriodDays": 30})).unwrap_err();
+    assert!(err.contains("rotationPeriodDays"), "a login does not rotate: {err}");
+    let err = read(serde_json::json!({"strategy": "client-credentials", "clientSecret": "canary-s3cret"})).unwrap_err();
+    assert!(err.contains("clientSecret") && err.contains("keychain") && !err.contains("canary"), "{err}");
+    let err = read(serde_json::json!({"strategy": "pkce", "redirectPort": "eighty"})).unwrap_err();
+    assert!(err.starts_with("redirectPort:"), "a value of the wrong type names its field: {err}");
+    let err = read(serde_json::json!({"clientId": "c"})).unwrap_err();
+    assert!(err.contains("strategy"), "{err}");
+    assert!(read(serde_json::json!({"strategy": "teleport"})).unwrap_err().contains("unknown strategy"));
+
+    let mut p = Profile::new(Strategy::ClientCredentials);
+    let err = p.set("authorizeParams.prompt", "login").unwrap_err().to_string();
+    assert!(err.contains("authorizeParams"), "only a login has authorize parameters: {err}");
 }

@@ -362,9 +362,9 @@ pub struct DueCredential {
 
 /// The kind of rotation a profile's strategy allows.
 fn kind_of(p: &Profile) -> Result<RotationKind> {
-    crate::strategies::def(p.strategy)
+    crate::strategies::def(p.strategy())
         .rotates
-        .ok_or_else(|| RotationError::NotRotatable { strategy: p.strategy.id() }.into())
+        .ok_or_else(|| RotationError::NotRotatable { strategy: p.strategy().id() }.into())
 }
 
 /// How old a credential may get before it is due for rotation, unless its profile says otherwise (seed 000:
@@ -574,8 +574,9 @@ impl crate::Keyward {
             }
             None => {
                 let key = profile
-                    .key_name
-                    .clone()
+                    .settings
+                    .key_name()
+                    .map(String::from)
                     .ok_or_else(|| ConfigError::bad_field("keyName", "the profile names no key pair"))?;
                 let info = self.key(&key)?;
                 (info.info.kid.clone(), Some(key))
@@ -808,7 +809,9 @@ impl crate::Keyward {
         let mut secrets = Vec::new();
         match (r.kind, value) {
             (RotationKind::KeyPair, _) => {
-                profile.key_name = if use_new { r.new_key.clone() } else { r.old_key.clone() };
+                if let Some(k) = profile.settings.key_name_mut() {
+                    *k = if use_new { r.new_key.clone() } else { r.old_key.clone() };
+                }
             }
             (kind, Some(v)) => secrets.push((field_of(kind).expect("secret kind"), v.clone())),
             (_, None) => return Err(ConfigError::bad_field("rotation", "the credential to probe is missing").into()),
@@ -888,7 +891,7 @@ impl crate::Keyward {
                     let now = self.clock.now();
                     let scopes: Vec<String> = self
                         .profile(&name)?
-                        .api_key_scopes
+                        .get("apiKeyScopes")
                         .unwrap_or_default()
                         .split_whitespace()
                         .map(String::from)
@@ -911,8 +914,8 @@ impl crate::Keyward {
             _ => {
                 let new_key = r.new_key.clone();
                 self.config.update(|c| {
-                    if let Some(p) = c.profiles.get_mut(&name) {
-                        p.key_name = new_key;
+                    if let Some(k) = c.profiles.get_mut(&name).and_then(|p| p.settings.key_name_mut()) {
+                        *k = new_key;
                     }
                     Ok(())
                 })?;
@@ -1161,8 +1164,8 @@ impl crate::Keyward {
             None => {
                 let old_key = r.old_key.clone();
                 self.config.update(|c| {
-                    if let Some(p) = c.profiles.get_mut(name) {
-                        p.key_name = old_key;
+                    if let Some(k) = c.profiles.get_mut(name).and_then(|p| p.settings.key_name_mut()) {
+                        *k = old_key;
                     }
                     Ok(())
                 })?;
@@ -1199,13 +1202,13 @@ impl crate::Keyward {
         let mut out = Vec::new();
         for (name, p) in &config.profiles {
             let Ok(kind) = kind_of(p) else { continue };
-            let period_days = period.or(p.rotation_period_days).unwrap_or(DEFAULT_PERIOD_DAYS);
+            let period_days = period.or(p.api.rotation_period_days).unwrap_or(DEFAULT_PERIOD_DAYS);
             let rotated =
                 config.rotations.get(name).filter(|r| r.state == RotationState::Retired).and_then(|r| r.finished_at);
             let made = match kind {
                 RotationKind::ApiKey => crate::keys::api_key::created_at(p),
                 RotationKind::KeyPair => {
-                    p.key_name.as_deref().and_then(|k| config.keys.get(k)).and_then(|k| parse(&k.created_at))
+                    p.settings.key_name().and_then(|k| config.keys.get(k)).and_then(|k| parse(&k.created_at))
                 }
                 RotationKind::ClientSecret => None,
             };
@@ -1278,7 +1281,7 @@ fn done_words(said: &[String], none: &str) -> String {
 
 /// The `{scopes}` of a line template: the profile's scopes, comma-separated.
 fn scopes_of(p: &Profile) -> String {
-    p.scopes.as_deref().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(",")
+    p.settings.scopes().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(",")
 }
 
 /// An RSA key's size from its public JWK's modulus (other key types: 0, ignored by generation).

@@ -17,6 +17,19 @@ const FIELDS: &[FieldInfo] = &[
     f("apiKeyFingerprint", Text, false, "The first 8 hex digits of the key's SHA-256, set by Keyward: tells the key apart without showing it."),
 ];
 
+/// An API key's settings: where it goes and what describes it, never the key (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "ApiKeySettings", optional_fields = nullable)]
+pub struct Settings {
+    pub api_key_placement: Option<String>,
+    pub api_key_scopes: Option<String>,
+    pub api_key_created: Option<String>,
+    pub api_key_expires: Option<String>,
+    pub api_key_fingerprint: Option<String>,
+}
+
 pub static DEF: Def = Def {
     id: Strategy::ApiKey,
     title: "API key",

@@ -7,7 +7,7 @@ use crate::keychain::SecretField;
 use crate::machine::request::{Basic, TokenRequest};
 use crate::profile::fields::{choice, f};
 use crate::profile::FieldType::*;
-use crate::profile::{check_endpoint_url, ClientAuth, FieldInfo, Profile, Strategy};
+use crate::profile::{check_endpoint_url, ClientAuth, FieldInfo, Profile, Strategy, StrategySettings};
 
 const FIELDS: &[FieldInfo] = &[
     f("url", Url, true, "The token endpoint, e.g. https://auth.example.com/oauth/token."),
@@ -18,6 +18,20 @@ const FIELDS: &[FieldInfo] = &[
     f("audience", Text, false, "The API's identifier, for providers that want an audience parameter (Auth0 and others)."),
     f("resource", Text, false, "Resource indicator (RFC 8707): the API's URI."),
 ];
+
+/// Client credentials' settings (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "ClientCredentialsSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_auth: Option<String>,
+    pub scopes: Option<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+}
 
 pub static DEF: Def = Def {
     id: Strategy::ClientCredentials,
@@ -33,8 +47,9 @@ pub static DEF: Def = Def {
 };
 
 fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
-    let url = check_endpoint_url("url", p.url.as_deref().unwrap_or_default())?;
-    let client_id = p.client_id.clone().unwrap_or_default();
+    let s = Settings::of(&p.settings).expect(super::DISPATCHED);
+    let url = check_endpoint_url("url", s.url.as_deref().unwrap_or_default())?;
+    let client_id = s.client_id.clone().unwrap_or_default();
     let secret = cx.required_secret(SecretField::ClientSecret)?;
     let mut r = TokenRequest::form(url).field("grant_type", "client_credentials");
     match p.client_auth() {

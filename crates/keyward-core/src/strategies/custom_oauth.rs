@@ -9,7 +9,7 @@ use crate::keychain::SecretField;
 use crate::machine::request::{Basic, TokenRequest};
 use crate::profile::fields::{choice, f};
 use crate::profile::FieldType::*;
-use crate::profile::{check_endpoint_url, ClientAuth, FieldInfo, Profile, Strategy};
+use crate::profile::{check_endpoint_url, ClientAuth, FieldInfo, Profile, Strategy, StrategySettings};
 use crate::secret::Secret;
 
 const FIELDS: &[FieldInfo] = &[
@@ -36,6 +36,35 @@ const FIELDS: &[FieldInfo] = &[
     f("defaultExpirationSeconds", Number, false, "How long a token lives when the response says nothing about expiry."),
 ];
 
+/// A custom token endpoint's settings: seed 004's knobs (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "CustomOauthSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub url: Option<String>,
+    pub client_id: Option<String>,
+    pub grant_type: Option<String>,
+    pub grant_type_name: Option<String>,
+    pub client_id_name: Option<String>,
+    pub client_secret_name: Option<String>,
+    pub refresh_token_name: Option<String>,
+    pub access_token_name: Option<String>,
+    pub expires_field_name: Option<String>,
+    pub refresh_grant_type: Option<String>,
+    pub scopes: Option<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+    pub content_type: Option<String>,
+    pub no_basic: Option<bool>,
+    pub basic_no_form: Option<bool>,
+    pub client_auth: Option<String>,
+    pub custom_field_name: Option<String>,
+    pub custom_field_value: Option<String>,
+    #[ts(type = "number | null")]
+    pub default_expiration_seconds: Option<u64>,
+}
+
 pub static DEF: Def = Def {
     id: Strategy::CustomOauth,
     title: "Custom token endpoint",
@@ -53,6 +82,7 @@ pub static DEF: Def = Def {
 
 /// DESIGN.md's forbidden row: no Basic and Basic only would send the credentials nowhere.
 fn check(p: &Profile) -> Result<(), ConfigError> {
+    let p = Settings::of(&p.settings).expect(super::DISPATCHED);
     if p.no_basic == Some(true) && p.basic_no_form == Some(true) {
         return Err(ConfigError::bad_field(
             "basicNoForm",
@@ -63,20 +93,25 @@ fn check(p: &Profile) -> Result<(), ConfigError> {
 }
 
 fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
-    let grant = p.grant_type.clone().unwrap_or_else(|| "client_credentials".into());
+    let grant = Settings::of(&p.settings)
+        .expect(super::DISPATCHED)
+        .grant_type
+        .clone()
+        .unwrap_or_else(|| "client_credentials".into());
     build(cx, p, grant, None)
 }
 
 /// With a `refreshGrantType`, the stored refresh token is sent in that grant; else a new token is got.
 fn refresh(cx: &Cx, p: &Profile, rt: Secret) -> Result<Option<TokenRequest>> {
-    match &p.refresh_grant_type {
+    match &Settings::of(&p.settings).expect(super::DISPATCHED).refresh_grant_type {
         Some(grant) => Ok(Some(build(cx, p, grant.clone(), Some(rt))?)),
         None => Ok(None),
     }
 }
 
 /// Seed 004's request: every knob changes it, client authentication per DESIGN.md's table.
-fn build(cx: &Cx, p: &Profile, grant: String, refresh: Option<Secret>) -> Result<TokenRequest> {
+fn build(cx: &Cx, profile: &Profile, grant: String, refresh: Option<Secret>) -> Result<TokenRequest> {
+    let p = Settings::of(&profile.settings).expect(super::DISPATCHED);
     let url = check_endpoint_url("url", p.url.as_deref().unwrap_or_default())?;
     let n = |v: &Option<String>, d: &str| v.clone().unwrap_or_else(|| d.to_string());
     let client_id = p.client_id.clone().unwrap_or_default();
@@ -87,7 +122,7 @@ fn build(cx: &Cx, p: &Profile, grant: String, refresh: Option<Secret>) -> Result
     if let Some(rt) = refresh {
         r = r.secret(&n(&p.refresh_token_name, "refresh_token"), rt);
     }
-    let creds_in_body = no_basic || secret.is_none() || p.client_auth() == ClientAuth::Both;
+    let creds_in_body = no_basic || secret.is_none() || profile.client_auth() == ClientAuth::Both;
     if let (false, Some(s)) = (no_basic, &secret) {
         r.basic = Some(Basic { user: client_id.clone(), password: s.clone(), form_encode: false });
     }
@@ -100,7 +135,7 @@ fn build(cx: &Cx, p: &Profile, grant: String, refresh: Option<Secret>) -> Result
             r = r.secret(&n(&p.client_secret_name, "client_secret"), s);
         }
     }
-    r = super::with_extras(r, p);
+    r = super::with_extras(r, profile);
     if let (Some(k), Some(v)) = (&p.custom_field_name, &p.custom_field_value) {
         r = r.field(k, v.clone());
     }

@@ -7,14 +7,14 @@
 //! Adding a strategy: a variant of [`Strategy`], a module here with its `DEF`, and one line in
 //! [`REGISTRY`] (README, "Adding a strategy").
 
-mod api_key;
-mod client_credentials;
-mod custom_oauth;
-mod jwt_login;
-mod pkce;
-mod private_key_jwt;
-mod saml_bearer;
-pub(crate) mod session;
+pub mod api_key;
+pub mod client_credentials;
+pub mod custom_oauth;
+pub mod jwt_login;
+pub mod pkce;
+pub mod private_key_jwt;
+pub mod saml_bearer;
+pub mod session;
 
 use crate::app::{CredentialStatus, ProfileView};
 use crate::config::ConfigError;
@@ -24,6 +24,9 @@ use crate::flow::FlowError;
 use crate::keychain::SecretField;
 use crate::machine::request::TokenRequest;
 use crate::profile::{FieldInfo, Profile, Strategy};
+
+/// Why a strategy's function finds its own settings in the profile it is given.
+pub(crate) const DISPATCHED: &str = "the registry calls a strategy's functions only with profiles of that strategy";
 use crate::rotation::RotationKind;
 use crate::secret::Secret;
 use crate::Remedy;
@@ -167,7 +170,7 @@ pub fn def(strategy: Strategy) -> &'static Def {
 
 /// Where a profile's credential stands, by the core's clock.
 pub fn status(profile: &Profile, view: &ProfileView, fresh_token: bool) -> CredentialStatus {
-    let d = def(profile.strategy);
+    let d = def(profile.strategy());
     let ready = match d.obtains {
         Obtains::Stored => view.has_api_key,
         _ => fresh_token,
@@ -183,9 +186,10 @@ pub fn status(profile: &Profile, view: &ProfileView, fresh_token: bool) -> Crede
 
 /// The scope, audience and resource fields a standard token request carries.
 pub(crate) fn with_extras(mut r: TokenRequest, p: &Profile) -> TokenRequest {
-    for (k, v) in [("scope", &p.scopes), ("audience", &p.audience), ("resource", &p.resource)] {
+    let (audience, resource) = p.settings.audience_and_resource();
+    for (k, v) in [("scope", p.settings.scopes()), ("audience", audience), ("resource", resource)] {
         if let Some(v) = v {
-            r = r.field(k, v.clone());
+            r = r.field(k, v.to_string());
         }
     }
     r

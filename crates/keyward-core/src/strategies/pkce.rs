@@ -7,7 +7,7 @@ use crate::config::ConfigError;
 use crate::keychain::SecretField;
 use crate::profile::fields::{choice, f};
 use crate::profile::FieldType::*;
-use crate::profile::{FieldInfo, Profile, Strategy};
+use crate::profile::{FieldInfo, Profile, Strategy, StrategySettings};
 
 const FIELDS: &[FieldInfo] = &[
     f("issuer", Url, false, "The provider's issuer URL; endpoints are read from its discovery document. Leave empty to give authorizeUrl and url instead."),
@@ -23,6 +23,26 @@ const FIELDS: &[FieldInfo] = &[
     choice("redirectHost", &["127.0.0.1", "localhost", "[::1]"], "Host in the redirect URI: 127.0.0.1 (default), or localhost / [::1] if the provider registered that."),
     f("authorizeParams", Map, false, "Extra authorize parameters, set one with authorizeParams.NAME=VALUE (prompt, login_hint, acr_values…)."),
 ];
+
+/// A PKCE login's settings (see [`FIELDS`] for what each is).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "PkceSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub scopes: Option<String>,
+    pub authorize_url: Option<String>,
+    pub url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+    pub redirect_port: Option<u16>,
+    pub redirect_host: Option<crate::profile::RedirectHost>,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub authorize_params: std::collections::BTreeMap<String, String>,
+}
 
 pub static DEF: Def = Def {
     id: Strategy::Pkce,
@@ -42,6 +62,7 @@ pub static DEF: Def = Def {
 
 /// The endpoints come from discovery, or both are given.
 fn check(p: &Profile) -> Result<(), ConfigError> {
+    let p = Settings::of(&p.settings).expect(super::DISPATCHED);
     if p.issuer.is_none() && (p.authorize_url.is_none() || p.url.is_none()) {
         return Err(ConfigError::bad_field(
             "issuer",

@@ -9,7 +9,7 @@ use crate::flow::FlowError;
 use crate::machine::request::TokenRequest;
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
-use crate::profile::{check_endpoint_url, FieldInfo, Profile, Strategy};
+use crate::profile::{check_endpoint_url, FieldInfo, Profile, Strategy, StrategySettings};
 use crate::secret::Secret;
 use crate::Remedy;
 
@@ -33,21 +33,38 @@ const FIELDS: &[FieldInfo] = &[
     f("resource", Text, false, "Resource indicator (RFC 8707): the API's URI."),
 ];
 
+/// private_key_jwt's settings (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "PrivateKeyJwtSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub url: Option<String>,
+    pub client_id: Option<String>,
+    pub key_name: Option<String>,
+    pub scopes: Option<String>,
+    pub jku: Option<String>,
+    pub assertion_audience: Option<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+}
+
 pub static DEF: Def = Def {
     id: Strategy::PrivateKeyJwt,
     title: "Client credentials with a signed JWT",
     short: "Private key JWT",
     help: "A key pair instead of a secret: each token request carries a short-lived assertion signed with your private key (RS384/ES384).",
     fields: FIELDS,
-    can_obtain: |p, _| p.key_name.is_some(),
+    can_obtain: |p, _| p.settings.key_name().is_some(),
     request: Some(request),
     rotates: Some(crate::rotation::RotationKind::KeyPair),
     ..super::BASE
 };
 
 fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
-    let url = check_endpoint_url("url", p.url.as_deref().unwrap_or_default())?;
-    let assertion = client_assertion(cx, p, url.as_str())?;
+    let s = Settings::of(&p.settings).expect(super::DISPATCHED);
+    let url = check_endpoint_url("url", s.url.as_deref().unwrap_or_default())?;
+    let assertion = client_assertion(cx, s, url.as_str())?;
     let r = TokenRequest::form(url)
         .field("grant_type", "client_credentials")
         .field("client_assertion_type", JWT_BEARER)
@@ -57,7 +74,7 @@ fn request(cx: &Cx, p: &Profile) -> Result<TokenRequest> {
 
 /// A client assertion (RFC 7523 §3): iss = sub = client_id, aud = the token URL unless overridden, a
 /// fresh jti, 4 minutes of life.
-fn client_assertion(cx: &Cx, p: &Profile, token_url: &str) -> Result<Secret> {
+fn client_assertion(cx: &Cx, p: &Settings, token_url: &str) -> Result<Secret> {
     let key_name = p.key_name.as_deref().ok_or_else(|| FlowError::Missing {
         profile: cx.name.into(),
         what: "keyName",

@@ -18,6 +18,20 @@ const FIELDS: &[FieldInfo] = &[
     f("nameIdFormat", Text, false, "The NameID format to ask of the IdP; default urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress."),
 ];
 
+/// The SAML bearer exchange's settings, and the SP settings to hand the IdP admin (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "SamlBearerSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub url: Option<String>,
+    pub client_id: Option<String>,
+    pub scopes: Option<String>,
+    pub sp_entity_id: Option<String>,
+    pub acs_url: Option<String>,
+    pub name_id_format: Option<String>,
+}
+
 pub static DEF: Def = Def {
     id: Strategy::SamlBearer,
     title: "SAML 2.0 bearer assertion",

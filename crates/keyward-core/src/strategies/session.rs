@@ -7,7 +7,7 @@ use crate::keychain::SecretField;
 use crate::machine::request::{TokenRequest, Value};
 use crate::profile::fields::f;
 use crate::profile::FieldType::*;
-use crate::profile::{check_endpoint_url, Profile};
+use crate::profile::{check_endpoint_url, Profile, StrategySettings};
 use crate::profile::{FieldInfo, Strategy};
 use crate::token::StoredToken;
 
@@ -22,6 +22,17 @@ const FIELDS: &[FieldInfo] = &[
     f("password", Secret, true, "The account's password; stored in the OS keychain."),
     f("logoutUrl", Url, false, "The logout endpoint that ends the session."),
 ];
+
+/// The login and logout endpoints and the email (see [`FIELDS`]).
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, rename = "SessionSettings", optional_fields = nullable)]
+pub struct Settings {
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub logout_url: Option<String>,
+}
 
 pub static DEF: Def = Def {
     id: Strategy::Session,
@@ -40,7 +51,8 @@ pub static DEF: Def = Def {
 
 /// The request that ends the session: the cookie to the logout endpoint; None without either.
 pub(crate) fn logout_request(p: &Profile, cookie: Option<&StoredToken>) -> Result<Option<TokenRequest>> {
-    let (Some(url), Some(cookie)) = (&p.logout_url, cookie) else { return Ok(None) };
+    let logout_url = Settings::of(&p.settings).and_then(|s| s.logout_url.as_ref());
+    let (Some(url), Some(cookie)) = (logout_url, cookie) else { return Ok(None) };
     let mut req = TokenRequest::form(check_endpoint_url("logoutUrl", url)?);
     req.headers.push(("Cookie".into(), Value::Secret(cookie.access_token.clone())));
     Ok(Some(req))

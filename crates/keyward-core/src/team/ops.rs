@@ -56,7 +56,7 @@ fn profile_of(team: &str, name: &str, entry: &Versioned) -> Result<Profile, Team
     let raw = entry.data.get("profile").cloned().ok_or_else(|| bad("it has no profile field".into()))?;
     let profile: Profile = serde_json::from_value(raw).map_err(|e| bad(e.to_string()))?;
     profile.check_values().map_err(|e| bad(e.to_string()))?;
-    if profile.key_name.is_some() {
+    if profile.settings.key_name().is_some() {
         // The key would be one of this machine's own: a team entry must not pick which of them signs.
         return Err(bad("it signs with a key pair (keyName), which a team cannot share yet".into()));
     }
@@ -350,7 +350,7 @@ pub async fn share(cx: &Context, env: &TeamEnv, name: &str, team: &str) -> Resul
         return Err(TeamError::Shared { team: t, profile: name.into(), what: "sharing it again" }.into());
     }
     let profile = config.profile(name)?.clone();
-    if profile.key_name.is_some() {
+    if profile.settings.key_name().is_some() {
         return Err(ConfigError::bad_field(
             "keyName",
             &format!("profile {name} signs with a key pair; sharing key pairs with a team is not supported yet"),

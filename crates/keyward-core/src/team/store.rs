@@ -218,7 +218,7 @@ impl SharedProfileWriter for TeamSecrets {
             return Err(TeamError::NotShared(name.into()));
         }
         let team = self.entries().get(name).map(|e| e.team.clone()).unwrap_or_default();
-        if profile.key_name.is_some() {
+        if profile.settings.key_name().is_some() {
             return Err(TeamError::BadSetting {
                 what: "profile",
                 problem: format!(
