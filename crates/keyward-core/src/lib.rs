@@ -20,6 +20,7 @@ pub mod http;
 pub mod inspect;
 pub mod keychain;
 pub mod keys;
+pub mod logout;
 pub mod machine;
 pub mod oauth;
 pub mod profile;

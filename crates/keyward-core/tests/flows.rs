@@ -104,7 +104,7 @@ async fn jwt_login_and_a_session_log_in_with_the_stored_password() {
     c.kw.add("web", session, vec![(SecretField::Password, Secret::new("correct-horse-battery"))]).unwrap();
     let who = c.kw.call("web", &get(&rig.url("whoami"))).await.unwrap();
     assert!(who.body.contains("\"via\":\"session\""), "{}", who.body);
-    assert_eq!(c.kw.logout("web").await.unwrap(), keyward_core::oauth::tokens::LogoutOutcome::SessionEnded);
+    assert_eq!(c.kw.logout("web").await.unwrap(), keyward_core::logout::LogoutOutcome::SessionEnded);
 }
 
 #[tokio::test]

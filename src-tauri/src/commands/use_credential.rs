@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use keyward_core::api::{ApiRequest, ApiResponse};
+use keyward_core::logout::LogoutOutcome;
 use keyward_core::machine::request::DryRun;
-use keyward_core::oauth::tokens::{LogoutOutcome, TokenMeta};
+use keyward_core::oauth::tokens::TokenMeta;
 use keyward_core::{AppError, Keyward};
 use serde::Serialize;
 use tauri::{AppHandle, State};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::discovery;
-use super::tokens::EndpointCall;
+use super::revocation::EndpointCall;
 use crate::audit::{AuditAction, Outcome};
 use crate::config::ConfigError;
 use crate::error::Result;

@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod grant;
 pub mod login;
 pub mod loopback;
+pub mod revocation;
 pub mod tokens;
 
 use oauth2::basic::{

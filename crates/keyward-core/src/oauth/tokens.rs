@@ -1,24 +1,21 @@
 //! Access and refresh tokens: stored in the keychain, refreshed a margin before expiry, one refresh per
-//! grant at a time across threads and processes, rotated refresh tokens persisted before use, revoked on
-//! logout.
+//! grant at a time across threads and processes, rotated refresh tokens persisted before use. Logging out
+//! is `crate::logout`; revocation and introspection calls are `oauth::revocation`.
 
 use std::time::Duration;
 
 use oauth2::{ClientId, ClientSecret, RefreshToken, TokenResponse as _, TokenUrl};
-use serde::Serialize;
-use ts_rs::TS;
 
 use super::discovery;
 use super::{is_invalid_grant, token_error, FlowError, OidcClient, TokenResponse};
 use crate::app::Keyward;
 use crate::audit::{AuditAction, Outcome};
 use crate::error::Result;
-use crate::http::{location, read_capped, Cap, HttpError, MAX_TOKEN_RESPONSE};
 use crate::keychain::SecretField;
 use crate::profile::Profile;
 use crate::scrub::Scrubber;
 use crate::secret::Secret;
-use crate::strategies::{Ends, Obtains};
+use crate::strategies::Obtains;
 use crate::token::{subject_of, TokenData};
 pub use crate::token::{StoredToken, TokenMeta};
 
@@ -216,159 +213,5 @@ impl Keyward {
         };
         crate::failpoint::hit("refresh:after-response");
         self.store_tokens(store_id, name, &resp)
-    }
-
-    /// Forget the profile's tokens, revoking the refresh token (RFC 7009) first where the provider can.
-    pub async fn logout(&self, name: &str) -> Result<LogoutOutcome> {
-        let config = self.config.load()?;
-        let profile = config.profile(name)?.clone();
-        let store_id = config.store_id;
-        let refresh = self.secret(&store_id, name, SecretField::RefreshToken)?;
-        let had_tokens = refresh.is_some() || self.cached(&store_id, name)?.is_some();
-
-        let cached = self.cached(&store_id, name)?;
-        let ends = crate::strategies::def(profile.strategy()).ends;
-        let revoke_result: Result<bool> = async {
-            match ends {
-                Ends::SessionEndpoint => {
-                    let Some(req) = crate::strategies::session::logout_request(&profile, cached.as_ref())? else {
-                        return Ok(false);
-                    };
-                    let resp = req.send(&self.http, "the logout endpoint").await?;
-                    if !(200..300).contains(&resp.status) {
-                        return Err(resp.error().into());
-                    }
-                    Ok(true)
-                }
-                Ends::Revoke => {
-                    let Some(rt) = &refresh else { return Ok(false) };
-                    let endpoints = discovery::resolve(&self.http, &profile).await?;
-                    let Some(revocation) = endpoints.revocation.clone() else { return Ok(false) };
-                    self.revoke(&store_id, name, &profile, revocation, rt).await?;
-                    Ok(true)
-                }
-                Ends::Forget => Ok(false),
-            }
-        }
-        .await;
-
-        // Forget locally whatever the provider said: the user asked to be logged out.
-        self.delete_secret(&store_id, name, SecretField::AccessToken)?;
-        self.delete_secret(&store_id, name, SecretField::RefreshToken)?;
-        let outcome = match revoke_result {
-            Ok(true) if ends == Ends::SessionEndpoint => LogoutOutcome::SessionEnded,
-            Ok(true) => LogoutOutcome::Revoked,
-            Ok(false) if had_tokens => LogoutOutcome::ForgottenOnly,
-            Ok(false) => LogoutOutcome::WasNotLoggedIn,
-            Err(e) => {
-                self.record(
-                    AuditAction::Logout,
-                    name,
-                    Outcome::Failed,
-                    Some(format!("tokens forgotten here, but revocation failed: {}", e.audit_text())),
-                );
-                return Err(e);
-            }
-        };
-        self.record(AuditAction::Logout, name, Outcome::Ok, Some(outcome.describe().to_string()));
-        Ok(outcome)
-    }
-}
-
-impl Keyward {
-    /// RFC 7009 revocation of a refresh token. Sent by hand rather than through `oauth2`, which refuses
-    /// non-https revocation URLs even on loopback (local development, the test rig); the request is a
-    /// plain form POST authenticated like a token request.
-    pub(crate) async fn revoke(
-        &self,
-        store_id: &str,
-        name: &str,
-        profile: &Profile,
-        url: url::Url,
-        token: &Secret,
-    ) -> Result<()> {
-        let call = EndpointCall { url, token, hint: "refresh_token", what: "the revocation endpoint" };
-        self.token_endpoint_call(store_id, name, profile, call).await.map(|_| ())
-    }
-
-    /// A POST of `token` with its type hint to a revocation (RFC 7009) or introspection (RFC 7662)
-    /// endpoint, authenticated as the client: HTTP Basic with the client secret when the profile has
-    /// one, else `client_id` in the form (a public client). The answer's body on success.
-    pub(crate) async fn token_endpoint_call(
-        &self,
-        store_id: &str,
-        name: &str,
-        profile: &Profile,
-        call: EndpointCall<'_>,
-    ) -> Result<Vec<u8>> {
-        let EndpointCall { url, token, hint, what } = call;
-        let client_id = profile.settings.client_id().unwrap_or_default().to_string();
-        let mut form = vec![("token", token.expose().to_string())];
-        if !hint.is_empty() {
-            form.push(("token_type_hint", hint.to_string()));
-        }
-        let mut request = self.http.post(url);
-        match self.secret(store_id, name, SecretField::ClientSecret)? {
-            Some(secret) => request = request.basic_auth(form_encode(&client_id), Some(form_encode(secret.expose()))),
-            None => form.push(("client_id", client_id)),
-        }
-        let resp = request.form(&form).send().await.map_err(|e| HttpError::from_reqwest(what, e))?;
-        if resp.status().is_success() {
-            let (bytes, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), what).await?;
-            return Ok(bytes);
-        }
-        let status = resp.status().as_u16();
-        if resp.status().is_redirection() {
-            let location = location(resp.headers());
-            return Err(HttpError::Redirected { what: what.into(), status, location }.into());
-        }
-        let (bytes, _) = read_capped(resp, Cap::Refuse(MAX_TOKEN_RESPONSE), what).await?;
-        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-        let mut scrub = self.client_scrubber(store_id, name, profile)?;
-        scrub.add(token);
-        let field = |k: &str| body.get(k).and_then(|v| v.as_str()).map(|s| scrub.server_text(s));
-        Err(FlowError::TokenEndpoint {
-            error: field("error").unwrap_or_else(|| format!("HTTP {status}")),
-            description: field("error_description"),
-        }
-        .into())
-    }
-}
-
-/// A token sent to a revocation or introspection endpoint, with its type hint, and the endpoint's name
-/// for messages.
-pub(crate) struct EndpointCall<'a> {
-    pub url: url::Url,
-    pub token: &'a Secret,
-    pub hint: &'a str,
-    pub what: &'a str,
-}
-
-/// RFC 6749 §2.3.1: client credentials in HTTP Basic are form-encoded first.
-fn form_encode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum LogoutOutcome {
-    /// The provider revoked the refresh token, and the tokens are forgotten here.
-    Revoked,
-    /// The server's logout endpoint ended the session, and the cookie is forgotten here.
-    SessionEnded,
-    /// The provider has no revocation endpoint: the tokens are forgotten here only.
-    ForgottenOnly,
-    WasNotLoggedIn,
-}
-
-impl LogoutOutcome {
-    pub fn describe(self) -> &'static str {
-        match self {
-            LogoutOutcome::Revoked => "refresh token revoked at the provider; tokens forgotten",
-            LogoutOutcome::SessionEnded => "session ended at the server; cookie forgotten",
-            LogoutOutcome::ForgottenOnly => "nothing to revoke at the provider: tokens forgotten here",
-            LogoutOutcome::WasNotLoggedIn => "was not logged in",
-        }
     }
 }
