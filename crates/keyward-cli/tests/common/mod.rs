@@ -5,9 +5,8 @@
 
 pub mod bao;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn repo_root() -> PathBuf {
@@ -22,44 +21,17 @@ pub fn require_keychain() {
     );
 }
 
-/// The OpenID provider and protected API, on 127.0.0.1 and free ports, stopped on drop.
-pub struct Rig {
-    child: Child,
-    _stdin: ChildStdin,
-    pub issuer: String,
-    pub api: String,
-    pub token_endpoint: String,
-    /// The whole JSON line the rig printed (endpoints of every counterpart).
-    pub info: serde_json::Value,
-}
+/// The OpenID provider and protected API, on 127.0.0.1 and free ports, stopped on drop: the starter the
+/// core's tests use too, with what the CLI's tests ask of it below.
+#[path = "../../../../tests/rig/rig.rs"]
+mod rig;
+pub use rig::Rig;
 
 impl Rig {
-    pub fn start(args: &[&str]) -> Rig {
-        let mut child = Command::new("node")
-            .arg(repo_root().join("tests/rig/provider.mjs"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs the rig (npm ci --prefix tests installs it)");
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("rig said {line:?}: {e}"));
-        let s = |k: &str| v[k].as_str().unwrap().to_string();
-        Rig { issuer: s("issuer"), api: s("api"), token_endpoint: s("token_endpoint"), info: v, child, _stdin: stdin }
-    }
-
     /// How many token requests of each grant and revocations reached the provider.
     pub fn stats(&self) -> serde_json::Value {
         let out = Command::new("curl").args(["-sf", &format!("{}/__rig/stats", self.api)]).output().unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
-    }
-
-    /// A URL from the rig's JSON line.
-    pub fn url(&self, key: &str) -> String {
-        self.info[key].as_str().unwrap_or_else(|| panic!("the rig names no {key}")).to_string()
     }
 
     pub fn whoami(&self) -> String {
@@ -79,13 +51,6 @@ impl Rig {
             .output()
             .unwrap();
         serde_json::from_slice(&out.stdout).unwrap()
-    }
-}
-
-impl Drop for Rig {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -4,9 +4,6 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -65,39 +62,8 @@ pub fn core() -> Core {
     Core { kw, secrets, clock, home }
 }
 
-/// The rig, stopped on drop; its JSON line names every endpoint.
-pub struct Rig {
-    child: Child,
-    _stdin: ChildStdin,
-    pub info: serde_json::Value,
-}
-
-impl Rig {
-    pub fn start(args: &[&str]) -> Rig {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let mut child = Command::new("node")
-            .arg(root.join("tests/rig/provider.mjs"))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node runs the rig (npm ci --prefix tests installs it)");
-        let stdin = child.stdin.take().unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let info = serde_json::from_str(&line).unwrap_or_else(|e| panic!("rig said {line:?}: {e}"));
-        Rig { child, _stdin: stdin, info }
-    }
-
-    pub fn url(&self, key: &str) -> String {
-        self.info[key].as_str().unwrap_or_else(|| panic!("the rig names no {key}")).to_string()
-    }
-}
-
-impl Drop for Rig {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The test rig: the one starter the CLI's tests use too.
+#[path = "../../../../tests/rig/rig.rs"]
+mod rig;
+#[allow(unused_imports)] // not every test binary starts the rig
+pub use rig::Rig;
