@@ -16,6 +16,9 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
+    // A test walks through a whole flow with user-event (the rotation wizard types, confirms and waits on five
+    // steps): about 2 s here, but past vitest's 5 s default on a loaded 2-core CI runner, where one timed out.
+    testTimeout: 30_000,
     // Vitest empties CSS by default; the focus test reads the stylesheets (as ?raw text) to check the cascade.
     css: { include: [/src\/styles\/.*\.css/] },
   },
