@@ -252,3 +252,44 @@ uiTest('a second rotation aborted from its confirmation puts the current key bac
   assert.equal(keyward(home.home, ['call', 'maps', rig.info.whoami]).includes('apikey:maps'), true, 'and it works');
   assert.ok(existsSync(keysFile));
 });
+
+uiTest('a retire that a target refuses can only be finished: no Abort, and it finishes once the target accepts', () => app.browser, async (browser) => {
+  // A deploy hook that accepts the new key but refuses to drop the old one until its host is back (a flag file).
+  const hostBack = join(dir, 'deploy-host-back');
+  const hook = `[ "$KEYWARD_ROTATION_STEP" != retire ] || [ -e ${hostBack} ] || { echo "deploy host unreachable" >&2; exit 1; }`;
+  await click(browser, 'Rotate again…');
+  await waitForText(browser, '.rotation h3', 'Step 1 of 4');
+  await click(browser, 'Add a file');
+  await fill(browser, 't1-path', keysFile);
+  await fill(browser, 't1-line', '{key} {name} read:users');
+  await click(browser, 'Add a command');
+  await fill(browser, 't2-command', hook);
+  await fill(browser, 'rotation-verify', rig.info.whoami);
+  await click(browser, 'Create the new API key');
+  await click(browser, 'Next: Deploy');
+  await click(browser, 'Confirm and deploy');
+  await waitForText(browser, '.rotation h3', 'Deployed');
+  await click(browser, 'Next: Verify');
+  await click(browser, 'Confirm and verify');
+  await waitForText(browser, '.rotation h3', 'Verified');
+  await click(browser, 'Next: Retire the old');
+  await click(browser, 'Confirm and retire the old');
+
+  // The keys file has dropped the old key, the hook has not: abort could not put the old key back everywhere.
+  const alert = await waitForText(browser, '.rotation-retire-refused', 'deploy host unreachable');
+  assert.match(alert, /A target did not retire the old API key/);
+  assert.match(alert, /command `.*` refused: it failed at the retire step \(exit status: 1\): deploy host unreachable/);
+  assert.equal(alert.match(/KEYWARD_ROTATION_STEP/g).length, 1, 'the command is named once');
+  await waitForText(browser, '.rotation-finish-only', 'can only be finished, not aborted');
+  assert.equal(await browser.$('//button[normalize-space(.)="Abort rotation…"]').isExisting(), false, 'no Abort once retiring has begun');
+  assert.equal(JSON.parse(keyward(home.home, ['rotate', 'status', 'maps', '--json'])).abortable, false);
+  await showStep(browser);
+  await step(browser, 'rotate-finish-only');
+
+  writeFileSync(hostBack, '');
+  await click(browser, 'Retire again');
+  await waitForText(browser, '.rotation h3', 'Rotation complete: the old API key is retired', { timeout: 30_000 });
+  assert.equal(JSON.parse(keyward(home.home, ['rotate', 'status', 'maps', '--json'])).state, 'retired');
+  assert.equal(readFileSync(keysFile, 'utf8').split('\n').filter((l) => l.includes(' maps ')).length, 1, 'one key left, the new one');
+  assert.ok(keyward(home.home, ['call', 'maps', rig.info.whoami]).includes('apikey:maps'), 'and it works');
+});

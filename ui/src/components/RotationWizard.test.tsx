@@ -299,7 +299,11 @@ describe("a rotation left half-way", () => {
     await stepHeading(/Step 4 of 4: retire the old API key/);
     expect(within(wizard()).getByText(/this rotation can only be finished, not\s+aborted/)).toBeTruthy();
     expect(within(wizard()).queryByRole("button", { name: "Abort rotation…" })).toBeNull();
-    await user.click(within(wizard()).getByRole("button", { name: /Confirm and retire/ }));
+    const refused = within(wizard()).getByRole("alert");
+    expect(refused.textContent).toContain("A target did not retire the old API key");
+    expect(refused.textContent).toContain("command `hook` refused: vault is sealed");
+    expect(refused.textContent).toContain("retire again to finish the rotation");
+    await user.click(within(wizard()).getByRole("button", { name: "Retire again" }));
     await within(wizard()).findByRole("heading", { level: 3, name: /Rotation complete: the old API key is retired/ });
   });
 

@@ -813,6 +813,8 @@ function RunStep({
   const verifyFailed = last && last.phase === "failed" && last.step === "verify" && next === "verify" ? last : null;
   const waitUntil = next === "retire" && !refused && status.retireAfter !== undefined && status.retireAfter > now ? status.retireAfter : null;
   const stillUsed = failure?.step === "retire" && !refused && failure.evidence.some((e) => !e.ok) ? failure : null;
+  // A target refused to let go of the old credential: retiring again (once it is fixed) finishes the rotation.
+  const retireFailed = last && last.phase === "failed" && last.step === "retire" && next === "retire" && !stillUsed ? last : null;
   // The overlap just ended: ask the core again, so the plan and `blocked` are its own.
   const waiting = useRef(waitUntil !== null);
   useEffect(() => {
@@ -841,7 +843,7 @@ function RunStep({
   }
 
   const busyNext = busy === "next";
-  const otherError = failure && !stillUsed && !refused && !verifyFailed ? withoutRotationRemedy(failure.error) : null;
+  const otherError = failure && !stillUsed && !refused && !verifyFailed && !retireFailed ? withoutRotationRemedy(failure.error) : null;
   return (
     <div className="rotation-body">
       <div className="rotation-step-head">
@@ -879,6 +881,19 @@ function RunStep({
             <p className="notice-hint">
               The profile still uses the old one. A provider may take a moment to accept a new credential: verify again, or
               abort.
+            </p>
+          </div>
+        </div>
+      )}
+
+      {retireFailed && (
+        <div className="notice notice-error rotation-retire-refused" role="alert">
+          <StopIcon />
+          <div className="notice-body">
+            <p className="notice-title">A target did not retire the old {noun}</p>
+            <p className="notice-message">{retireFailed.detail}</p>
+            <p className="notice-hint">
+              The new {noun} is in use everywhere. Fix what that target reported, then retire again to finish the rotation.
             </p>
           </div>
         </div>
@@ -942,7 +957,7 @@ function RunStep({
             disabled={busy !== null || waitUntil !== null}
             aria-describedby={waitUntil !== null ? "rotation-wait-why" : undefined}
           >
-            {busyNext ? "Working…" : verifyFailed ? "Verify again" : CONFIRM[next]}
+            {busyNext ? "Working…" : verifyFailed ? "Verify again" : retireFailed ? "Retire again" : CONFIRM[next]}
           </button>
         )}
         {waitUntil !== null && (

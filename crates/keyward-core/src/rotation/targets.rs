@@ -225,7 +225,7 @@ fn cmd(command: &str, change: Change, m: &Material) -> Result<String, String> {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     crate::oauth::browser::without_secrets(&mut c);
-    let mut child = c.spawn().map_err(|e| format!("could not start `{command}`: {e}"))?;
+    let mut child = c.spawn().map_err(|e| format!("could not start it with sh: {e}"))?;
     let mut stdin = child.stdin.take().expect("piped");
     if change == Change::Deploy {
         let _ = stdin.write_all(m.new.expose().as_bytes());
@@ -241,9 +241,9 @@ fn cmd(command: &str, change: Change, m: &Material) -> Result<String, String> {
         scrub.add(old);
     }
     let said = scrub.server_text(String::from_utf8_lossy(&out.stderr).trim());
+    // The caller names the target (`command …`); say only how it refused, and what it said.
     Err(format!(
-        "`{}` refused the {} step ({}){}",
-        crate::flow::truncate(command, 60),
+        "it failed at the {} step ({}){}",
         change.id(),
         out.status,
         if said.is_empty() { String::new() } else { format!(": {said}") }
