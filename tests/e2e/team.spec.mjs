@@ -116,7 +116,10 @@ uiTest('the Teams page shows the token and the shared profile\'s version and wri
   await docShot(browser, 'teams-real');
 });
 
-uiTest('a second team is connected through the form: a wrong token refused, the right one kept in the keychain', () => app.browser, async (browser) => {
+uiTest('a second team is connected through the form: a wrong token refused, the right one kept in the keychain, its profile listed at once', () => app.browser, async (browser) => {
+  // The search team already shares a profile (written with the root token, as another member's share would).
+  const billing = await baoApi('GET', 'secret/data/keyward/payments/billing');
+  await baoApi('POST', 'secret/data/keyward/search/geo', { data: { ...billing.data.data, changedBy: 'token-dana' } });
   await click(browser, 'Connect a team…');
   await fill(browser, 'team-name', 'search');
   await fill(browser, 'team-addr', addr);
@@ -128,8 +131,20 @@ uiTest('a second team is connected through the form: a wrong token refused, the 
   await click(browser, 'Connect');
   await waitForText(browser, '[role=status]', 'Connected team search as token-carol');
   await waitForText(browser, 'h2', 'search');
-  await waitForText(browser, '.team p', 'shares no profile yet');
+  const table = await browser.$('table[aria-label="Profiles shared by team search"]');
+  await table.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await table.getText(), /geo[\s\S]*token-dana/);
   await shot(browser, 'teams-connected');
+
+  // Its profile is in the list of the window that connected it, without a restart, and works.
+  await click(browser, 'Profiles');
+  const row = await browser.$('li.profile*=geo');
+  await row.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await row.getText(), /Shared · search/);
+  await row.click();
+  await waitForText(browser, 'h1', 'geo');
+  await click(browser, 'Get token');
+  await waitForText(browser, '.credential [role=status]', 'Got a valid access token');
 
   const found = execFileSync('secret-tool', ['search', '--all', 'service', 'keyward'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   assert.match(found, /search/, 'the token is in the Secret Service');

@@ -75,6 +75,11 @@ fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_persona
     let status = bob.run(&["team", "status", "T"]).ok().stdout;
     assert!(status.contains("version 1") && status.contains("by token-alice"), "{status}");
 
+    // A profile of B's own by the team profile's name would hide it: refused, naming the team.
+    bob.adding_profile(&rig, "svc", SECRET_2).fails(2, "is a profile that team T shares: pick another name");
+    assert_eq!(bob.run(&["profile", "show", "svc", "--json"]).ok().json()["team"], "T", "still the team's");
+    assert!(!bob.kw.read("config.json").contains("svc"), "nothing of it written");
+
     // B disconnects: their OpenBao token and their own tokens for the team's profiles leave the
     // keychain, so a profile B adds later under that name starts afresh; the team keeps the profile.
     let run = bob.run(&["team", "remove", "T"]).ok();

@@ -120,6 +120,9 @@ impl Keyward {
     pub fn add(&self, name: &str, profile: Profile, secrets: Vec<(SecretField, Secret)>) -> Result<ProfileView> {
         check_name(name)?;
         profile.validate()?;
+        if let Some(team) = self.config.team_of(name) {
+            return Err(ConfigError::SharedExists { name: name.to_string(), team }.into());
+        }
         let config = self.config.load()?;
         if config.profiles.contains_key(name) {
             return Err(ConfigError::Exists(name.to_string()).into());

@@ -20,6 +20,8 @@ pub enum ConfigError {
     NoSuchProfile(String),
     #[error("a profile named {0:?} already exists; pick another name, or edit that profile")]
     Exists(String),
+    #[error("{name:?} is a profile that team {team} shares: pick another name (a profile of yours by that name would hide the team's)")]
+    SharedExists { name: String, team: String },
     #[error("no key pair named {0:?}")]
     NoSuchKey(String),
     #[error("{0:?} is not a valid profile name: use letters, digits, '.', '_' and '-' (at most 64, not starting with '.' or '-')")]
@@ -65,6 +67,7 @@ impl ConfigError {
         match self {
             ConfigError::NoSuchProfile(_) | ConfigError::NoSuchKey(_) => ErrorCode::NotFound,
             ConfigError::Exists(_)
+            | ConfigError::SharedExists { .. }
             | ConfigError::BadName(_)
             | ConfigError::UnknownStrategy { .. }
             | ConfigError::UnknownField { .. }
@@ -250,6 +253,14 @@ impl ConfigStore {
     /// profile); they are never written to the file.
     pub fn set_shared(&self, profiles: BTreeMap<String, SharedProfile>) {
         *self.shared.write().unwrap_or_else(|p| p.into_inner()) = profiles;
+    }
+
+    /// Show these team profiles too, besides those shown already (which stay as they are).
+    pub fn add_shared(&self, profiles: BTreeMap<String, SharedProfile>) {
+        let mut shared = self.shared.write().unwrap_or_else(|p| p.into_inner());
+        for (name, profile) in profiles {
+            shared.entry(name).or_insert(profile);
+        }
     }
 
     /// Where a change to a team profile goes: without one, such a change is refused.

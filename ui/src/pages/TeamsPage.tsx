@@ -2,7 +2,7 @@
 // (its name, policies, expiry) and every shared profile with its version, who wrote it and when, the
 // versions OpenBao keeps and which shared secrets it holds (never their values). Connect a team here (its
 // address and your OpenBao token, checked at its OpenBao and kept in the keychain); its profiles join the
-// list at the next start, since the team's profiles are read when Keyward starts.
+// list at once.
 import { useState, type FormEvent } from "react";
 
 import type { TeamStatus } from "../bindings/TeamStatus";
@@ -45,7 +45,7 @@ export function TeamsPage() {
         {connected && (
           <SuccessNotice>
             Connected team {connected.name} as {connected.tokenName}: it shares {connected.profiles.length === 1 ? "1 profile" : `${connected.profiles.length} profiles`}.
-            Your OpenBao token is in your keychain. The team's profiles appear in the list when Keyward next starts.
+            Your OpenBao token is in your keychain, and the team's profiles are in the list now, marked as shared.
           </SuccessNotice>
         )}
         {none && !connected && (

@@ -58,7 +58,7 @@ export interface Platform {
    * and when (never a value). */
   teamStatus(team: string): Promise<TeamStatus>;
   /** Connect a team: its OpenBao address (KV v2 mount, path; null for the defaults) and your OpenBao token,
-   * checked there and kept in the keychain. Its profiles join the list at the next start. */
+   * checked there and kept in the keychain. Its profiles join the list at once. */
   teamAdd(team: string, addr: string, mount: string | null, path: string | null, token: string): Promise<TeamStatus>;
   /** Every rotatable credential's age against its rotation period (each profile's own, 90 days by default),
    * due ones first. */

@@ -20,7 +20,8 @@ pub fn needed(command: &Command) -> Needed {
         Command::Profile(cmd) => match cmd.as_ref() {
             ProfileCmd::List { .. } => Needed::All,
             ProfileCmd::Show { name, .. } | ProfileCmd::Edit { name, .. } | ProfileCmd::Remove { name } => one(name),
-            ProfileCmd::Add { .. } => Needed::Nothing,
+            // A team profile of that name must be seen, or the new one would hide it.
+            ProfileCmd::Add { name, .. } => one(name),
         },
         Command::Token { name, .. }
         | Command::Call { name, .. }

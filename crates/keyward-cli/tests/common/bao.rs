@@ -219,6 +219,11 @@ impl<'a> Person<'a> {
     }
 
     pub fn add_profile(&self, rig: &Rig, name: &str, secret: &str) {
+        self.adding_profile(rig, name, secret).ok();
+    }
+
+    /// `profile add` of a client-credentials profile on the rig, for a test that expects it to fail.
+    pub fn adding_profile(&self, rig: &Rig, name: &str, secret: &str) -> Run {
         self.run_stdin(
             &[
                 "profile",
@@ -236,7 +241,6 @@ impl<'a> Person<'a> {
             ],
             secret,
         )
-        .ok();
     }
 
     pub fn connect(&self, bao: &Bao, team: &str, token: &str) -> Run {

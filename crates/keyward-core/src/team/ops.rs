@@ -69,12 +69,59 @@ fn profile_of(team: &str, name: &str, entry: &Versioned) -> Result<Profile, Team
 /// (`Wanted::All`), to be shown as warnings; for named profiles a team that fails is an error when no
 /// other team has the profile.
 pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Result<Vec<Error>> {
+    let (read, problems) = read_teams(cx, env, wanted).await?;
+    if !read.is_empty() {
+        let store = install(cx, env);
+        held(cx, &store, read);
+    }
+    Ok(problems)
+}
+
+/// Put a team store (with no team profiles yet) behind the context's secrets, if there is none, so that
+/// [`attach_more`] can add the profiles of a team connected later: a long-running process (the window)
+/// calls this at start-up.
+pub fn install(cx: &mut Context, env: &TeamEnv) -> Arc<TeamSecrets> {
+    if let Some(store) = super::store::of(&cx.secrets) {
+        return store;
+    }
+    let store = Arc::new(TeamSecrets::new(cx.secrets.clone(), BTreeMap::new(), env.token.is_some()));
+    super::store::register(&store);
+    cx.config.set_shared_writer(store.clone());
+    cx.secrets = store.clone();
+    store
+}
+
+/// Read the teams' profiles again into a context whose team store is `store` ([`install`]): those of
+/// a team connected since appear in every config it loads; those held already keep the version read.
+/// Returns the teams that could not be read, as [`attach`] does.
+pub async fn attach_more(cx: &Context, store: &TeamSecrets, env: &TeamEnv) -> Result<Vec<Error>> {
+    let (read, problems) = read_teams(cx, env, Wanted::All).await?;
+    held(cx, store, read);
+    Ok(problems)
+}
+
+/// What [`read_teams`] read: each profile's entry and the profile it holds.
+type Read = BTreeMap<String, (Entry, SharedProfile)>;
+
+/// Hold what was read: the entries in the store, the profiles in the config the context loads.
+fn held(cx: &Context, store: &TeamSecrets, read: Read) {
+    let mut profiles = BTreeMap::new();
+    let mut entries = BTreeMap::new();
+    for (name, (entry, profile)) in read {
+        entries.insert(name.clone(), entry);
+        profiles.insert(name, profile);
+    }
+    store.hold(entries);
+    cx.config.add_shared(profiles);
+}
+
+async fn read_teams(cx: &Context, env: &TeamEnv, wanted: Wanted<'_>) -> Result<(Read, Vec<Error>)> {
     if matches!(wanted, Wanted::Nothing) {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let teams = teams(cx, env)?;
     if teams.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let local = cx.config.load()?.profiles;
     let names: Option<Vec<&String>> = match wanted {
@@ -82,10 +129,9 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
         _ => None,
     };
     if names.as_ref().is_some_and(|n| n.is_empty()) {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
-    let mut entries: BTreeMap<String, Entry> = BTreeMap::new();
-    let mut shared: BTreeMap<String, SharedProfile> = BTreeMap::new();
+    let mut entries: Read = BTreeMap::new();
     let mut problems: Vec<Error> = Vec::new();
     for (team, cfg) in &teams {
         let token = match token(cx, env, team) {
@@ -107,6 +153,9 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
             },
         };
         for name in todo {
+            if cx.config.team_of(&name).is_some() {
+                continue; // held already (attach_more)
+            }
             if local.contains_key(&name) || entries.contains_key(&name) {
                 tracing::warn!(profile = %name, team = %team, "a profile of this name is already used; the team's is not");
                 continue;
@@ -122,17 +171,14 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
             tracing::debug!(team = %team, profile = %name, version = read.version, "read the team's profile");
             match profile_of(team, &name, &read) {
                 Ok(profile) => {
-                    shared.insert(name.clone(), SharedProfile { team: team.clone(), profile });
-                    entries.insert(
-                        name,
-                        Entry {
-                            team: team.clone(),
-                            cfg: cfg.clone(),
-                            token: token.clone(),
-                            version: read.version,
-                            data: read.data,
-                        },
-                    );
+                    let entry = Entry {
+                        team: team.clone(),
+                        cfg: cfg.clone(),
+                        token: token.clone(),
+                        version: read.version,
+                        data: read.data,
+                    };
+                    entries.insert(name, (entry, SharedProfile { team: team.clone(), profile }));
                 }
                 Err(e) => problems.push(e.into()),
             }
@@ -146,15 +192,7 @@ pub async fn attach(cx: &mut Context, env: &TeamEnv, wanted: Wanted<'_>) -> Resu
         }
         problems = Vec::new();
     }
-    if !entries.is_empty() {
-        cx.config.set_shared(shared);
-        let base = cx.secrets.clone();
-        let store = Arc::new(TeamSecrets::new(base, entries, env.token.is_some()));
-        super::store::register(&store);
-        cx.config.set_shared_writer(store.clone());
-        cx.secrets = store;
-    }
-    Ok(problems)
+    Ok((entries, problems))
 }
 
 /// A connected team, as `team list` shows it (no token).

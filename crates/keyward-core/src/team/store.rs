@@ -68,6 +68,14 @@ impl TeamSecrets {
         TeamSecrets { base, entries: Mutex::new(entries), memory: in_memory.then(Mutex::default) }
     }
 
+    /// Hold these entries too; an entry held already keeps the version it has.
+    pub fn hold(&self, entries: BTreeMap<String, Entry>) {
+        let mut held = self.entries();
+        for (name, entry) in entries {
+            held.entry(name).or_insert(entry);
+        }
+    }
+
     fn entries(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Entry>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
