@@ -212,6 +212,10 @@ fn ctrl_c_cancels_the_login_and_frees_the_port() {
     assert!(stderr.contains(&format!("redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fcallback")), "{stderr}");
     assert!(stderr.contains("login_hint=bob"), "extra authorize parameters are sent: {stderr}");
     assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok(), "the listener is closed: the port is free again");
+    // The audit log says the person cancelled it; it was no failure.
+    let audit = kw.run(&["audit", "--json"]).ok().json();
+    let login = audit.as_array().unwrap().iter().rev().find(|e| e["action"] == "login").expect("the login is audited");
+    assert_eq!(login["outcome"], "cancelled", "{audit}");
 }
 
 #[test]

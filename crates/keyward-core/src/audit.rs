@@ -56,6 +56,8 @@ pub enum AuditAction {
 pub enum Outcome {
     Ok,
     Failed,
+    /// The person stopped it (a sign-in cancelled with Ctrl-C or Cancel): nothing went wrong.
+    Cancelled,
 }
 
 /// One line of the audit log.

@@ -1,6 +1,7 @@
 // The audit log as the window shows it: newest first, actions in words, and a search over every column.
 import type { AuditAction } from "../bindings/AuditAction";
 import type { AuditEvent } from "../bindings/AuditEvent";
+import type { Outcome } from "../bindings/Outcome";
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
   "profile-added": "Profile added",
@@ -22,12 +23,19 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   team: "Team",
 };
 
+/** An outcome in words, and the pill it is shown in. A cancelled sign-in is no failure. */
+export const OUTCOME: Record<Outcome, { label: string; pill: "ok" | "error" | "none" }> = {
+  ok: { label: "OK", pill: "ok" },
+  failed: { label: "Failed", pill: "error" },
+  cancelled: { label: "Cancelled", pill: "none" },
+};
+
 export function newestFirst(events: AuditEvent[]): AuditEvent[] {
   return [...events].reverse();
 }
 
 export function auditMatches(e: AuditEvent, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const haystack = [e.profile, ACTION_LABELS[e.action], e.action, e.outcome, e.detail ?? "", e.at].join("\n").toLowerCase();
+  const haystack = [e.profile, ACTION_LABELS[e.action], e.action, OUTCOME[e.outcome].label, e.detail ?? "", e.at].join("\n").toLowerCase();
   return words.every((w) => haystack.includes(w));
 }

@@ -36,6 +36,15 @@ describe("Audit log", () => {
     expect(screen.getByText("3 events · never a secret")).toBeTruthy();
   });
 
+  it("shows a cancelled sign-in as cancelled, not as a failure", async () => {
+    renderAt("#/audit", { audit: [event("2026-11-20T10:00:00Z", "login", "github", "cancelled")] });
+    const table = await screen.findByRole("table", { name: "Audit events" });
+    const row = within(table).getAllByRole("row")[1]!;
+    expect(row.textContent).toContain("Cancelled");
+    expect(row.textContent).not.toContain("Failed");
+    expect(row.querySelector(".pill-none")).toBeTruthy();
+  });
+
   it("filters by any column", async () => {
     const { user } = renderAt("#/audit", { audit });
     await user.type(await screen.findByRole("searchbox", { name: "Search the audit log" }), "failed");

@@ -5,7 +5,7 @@ import { useMemo, useState } from "react";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorState } from "../components/ErrorState";
 import { SearchBox } from "../components/SearchBox";
-import { ACTION_LABELS, auditMatches, newestFirst } from "../lib/audit";
+import { ACTION_LABELS, OUTCOME, auditMatches, newestFirst } from "../lib/audit";
 import { usePlatform } from "../lib/platform-context";
 import { since, useNowSecs } from "../lib/time";
 import { useLoad } from "../lib/use-async";
@@ -73,9 +73,9 @@ export function AuditPage() {
                       {e.profile}
                     </th>
                     <td>
-                      <span className={`pill pill-${e.outcome === "ok" ? "ok" : "error"}`}>
+                      <span className={`pill pill-${OUTCOME[e.outcome].pill}`}>
                         <span className="dot" aria-hidden="true" />
-                        {e.outcome === "ok" ? "OK" : "Failed"}
+                        {OUTCOME[e.outcome].label}
                       </span>
                     </td>
                     <td className="cell-detail">{e.detail ?? ""}</td>

@@ -80,6 +80,7 @@ impl Keyward {
         let result = self.login_inner(name, timeout, replace_user, progress, cancel).await;
         let (outcome, detail) = match &result {
             Ok(meta) => (Outcome::Ok, meta.subject.as_ref().map(|s| format!("signed in as {s}"))),
+            Err(e) if matches!(e.inner(), crate::Error::Flow(FlowError::Cancelled)) => (Outcome::Cancelled, None),
             Err(e) => (Outcome::Failed, Some(e.audit_text())),
         };
         if !matches!(result, Err(crate::Error::Config(ConfigError::NoSuchProfile(_)))) {
