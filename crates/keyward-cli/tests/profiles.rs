@@ -35,6 +35,18 @@ fn add_edit_show_list_remove() {
     assert_eq!(v["redirectPort"], 8765);
     assert_eq!(v["authorizeParams"]["prompt"], "consent");
     assert_eq!(v["clientId"], "app", "edit keeps the other fields");
+    // An edit that sends every field, as the window's form does, is audited by what it changed.
+    kw.run(&["profile", "edit", "api", "--set", "clientId=app", "--set", "redirectPort=8766"]).ok();
+    kw.run(&["profile", "edit", "api", "--set", "clientId=app"]).ok();
+    let audit = kw.run(&["audit", "--json"]).ok().json();
+    let changes: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "profile-changed")
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(changes, ["changed redirectPort, authorizeParams.prompt", "changed redirectPort"], "{audit}");
 
     kw.run(&["profile", "add", "other", "--issuer", ISSUER, "--client-id", "x"]).ok();
     let list = kw.run(&["profile", "list", "--json"]).ok().json();

@@ -178,6 +178,7 @@ impl Keyward {
         }
         // The changes are made again on the profile as it is under the config lock: another process's
         // edit in between is kept, not overwritten by our earlier copy.
+        let mut changed: Vec<&str> = Vec::new();
         self.config.update(|c| {
             let slot = c.profiles.get_mut(name).ok_or_else(|| ConfigError::NoSuchProfile(name.to_string()))?;
             let mut current = slot.clone();
@@ -185,12 +186,25 @@ impl Keyward {
                 current.set(field, value)?;
             }
             current.validate()?;
+            // The window's form sends every field: the audit names only those whose value changed
+            // (`authorizeParams.X` included: a dotted field is a path into the profile's JSON).
+            let (was, now) = (serde_json::to_value(&*slot).ok(), serde_json::to_value(&current).ok());
+            let at = |doc: &Option<serde_json::Value>, field: &str| {
+                field.split('.').try_fold(doc.as_ref()?, |v, part| v.get(part)).cloned()
+            };
+            changed = sets.iter().map(|(f, _)| f.as_str()).filter(|f| at(&was, f) != at(&now, f)).collect();
             *slot = current;
             Ok(())
         })?;
-        let fields: Vec<&str> =
-            sets.iter().map(|(f, _)| f.as_str()).chain(secrets.iter().map(|(f, _)| f.name())).collect();
-        self.record(AuditAction::ProfileChanged, name, Outcome::Ok, Some(format!("changed {}", fields.join(", "))));
+        changed.extend(secrets.iter().map(|(f, _)| f.name()));
+        if !changed.is_empty() {
+            self.record(
+                AuditAction::ProfileChanged,
+                name,
+                Outcome::Ok,
+                Some(format!("changed {}", changed.join(", "))),
+            );
+        }
         self.show(name)
     }
 
