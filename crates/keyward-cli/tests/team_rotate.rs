@@ -204,6 +204,12 @@ fn a_member_gets_fresh_tokens_all_through_a_rotators_rotation_and_then_uses_the_
     let (version, data) = bao.current(KV);
     assert_eq!(version, 2, "retiring writes nothing more to the team");
     assert!(!data.to_string().contains(SECRET_1), "the old secret is gone from the current version: {data}");
+    assert!(run.stderr.contains("destroyed version(s) 1 of team T's entry, which held it"), "{}", run.stderr);
+    let history = bao.versions(KV);
+    assert!(
+        history[0].1.is_null() && history[1].1["clientSecret"] == SECRET_2,
+        "nor is it in the history: {history:?}"
+    );
     assert_eq!(data["clientSecret"], SECRET_2);
     assert_eq!(alice.kw.keychain("svc", "rotationPrevious"), None, "the old secret is forgotten by the rotator");
     tokens.wait(3);
@@ -237,6 +243,8 @@ fn of_two_rotators_at_once_one_switches_the_other_is_refused_and_no_version_is_l
     let (rig, _d, secrets) = provider();
     let bao = Bao::start();
     let (alice, _) = alice_shares(&never, &rig, &bao, "T");
+    // Rotators who may write but not destroy old versions: retiring still works, and says where the old is.
+    bao.policy_of("member", "T", true, false);
     let carol = member(&never, &bao, "kw-canary-bao-token-carol-0004", "member", "carol");
     carol.token(&rig, "svc");
     let hook = hook(&secrets);
@@ -300,9 +308,17 @@ fn of_two_rotators_at_once_one_switches_the_other_is_refused_and_no_version_is_l
         assert_eq!(loser.kw.keychain("svc", f), None, "{f}");
     }
     // The winner finishes; both get tokens with the one secret left.
-    winner.run(&["rotate", "next", "svc", "--yes"]).ok();
+    let retired = winner.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert_eq!(taken(&secrets), [won_secret]);
-    assert_eq!(bao.versions(KV).len(), 2);
+    assert!(
+        retired.stderr.contains("team T's history still holds it in an older version of the entry, not destroyed")
+            && retired.stderr.contains("does not let your token destroy old versions of secret/destroy/keyward/T/svc"),
+        "{}",
+        retired.stderr
+    );
+    let history = bao.versions(KV);
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].1["clientSecret"], SECRET_1, "kept, as the journal says");
     for p in [&alice, &carol] {
         p.run(&["token", "svc", "--fresh"]).ok();
     }

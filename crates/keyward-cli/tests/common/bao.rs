@@ -83,14 +83,23 @@ impl Bao {
         v
     }
 
-    /// A policy for team `team`'s path: `write` adds create and update to read and list.
+    /// A policy for team `team`'s path: `write` adds create and update to read and list, and the destroy
+    /// of old versions (a retired secret), as the README's rotator policy does.
     pub fn policy(&self, name: &str, team: &str, write: bool) {
+        self.policy_of(name, team, write, write);
+    }
+
+    /// A policy as [`Bao::policy`], with or without `destroy` of old versions.
+    pub fn policy_of(&self, name: &str, team: &str, write: bool, destroy: bool) {
         let data = if write { r#"["create", "read", "update"]"# } else { r#"["read"]"# };
-        let hcl = format!(
+        let mut hcl = format!(
             "path \"secret/data/keyward/{team}/*\" {{ capabilities = {data} }}\n\
              path \"secret/metadata/keyward/{team}/*\" {{ capabilities = [\"read\", \"list\"] }}\n\
              path \"secret/metadata/keyward/{team}\" {{ capabilities = [\"list\"] }}\n"
         );
+        if destroy {
+            hcl += &format!("path \"secret/destroy/keyward/{team}/*\" {{ capabilities = [\"update\"] }}\n");
+        }
         self.ok("PUT", &format!("sys/policies/acl/{name}"), Some(serde_json::json!({ "policy": hcl })));
     }
 
@@ -109,7 +118,8 @@ impl Bao {
         self.ok("POST", "auth/token/revoke", Some(serde_json::json!({ "token": token })));
     }
 
-    /// Every version of a KV entry, as OpenBao holds it (`secret/data/<path>?version=N`): (version, data).
+    /// Every version of a KV entry, as OpenBao holds it (`secret/data/<path>?version=N`): (version, data),
+    /// the data null for a destroyed version.
     pub fn versions(&self, path: &str) -> Vec<(u64, serde_json::Value)> {
         let meta = self.ok("GET", &format!("secret/metadata/{path}"), None);
         let mut out: Vec<(u64, serde_json::Value)> = meta["data"]["versions"]
@@ -118,7 +128,12 @@ impl Bao {
             .keys()
             .map(|k| {
                 let n: u64 = k.parse().unwrap();
-                (n, self.ok("GET", &format!("secret/data/{path}?version={n}"), None)["data"]["data"].clone())
+                let (status, v) = self.api("GET", &format!("secret/data/{path}?version={n}"), None);
+                assert!(
+                    status == 200 || v["data"]["metadata"]["destroyed"] == true,
+                    "version {n} of {path}: {status} {v}"
+                );
+                (n, v["data"]["data"].clone())
             })
             .collect();
         out.sort_by_key(|v| v.0);

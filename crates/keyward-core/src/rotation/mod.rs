@@ -1046,7 +1046,10 @@ impl crate::Keyward {
                 ok: status == 401 || status == 403,
             });
         }
-        // Forget the old one.
+        // Forget the old one; a team's profile: its entry's old versions that hold it are destroyed too
+        // (until now they let the team roll back to it). A token that may not destroy them is no reason to
+        // fail the retire: the journal says where the old secret still is, and what would remove it.
+        let history = self.destroy_old_versions(&r);
         match field_of(r.kind) {
             Some(_) => self.delete_secret(&store_id, &name, SecretField::RotationPrevious)?,
             None => {
@@ -1060,12 +1063,33 @@ impl crate::Keyward {
             Some(e) if e.ok => format!("old credential {} removed and forgotten; {} with it: {}", r.old_fingerprint, e.asked, e.saw),
             Some(e) => format!("old credential {} removed and forgotten, but {} still accepts it ({}): the provider has not dropped it yet", r.old_fingerprint, e.asked, e.saw),
             None => format!("old credential {} removed and forgotten", r.old_fingerprint),
-        };
+        } + &history;
         self.journal(&name, RotationStep::Retire, Phase::Done, note, |r| {
             r.state = RotationState::Retired;
             r.finished_at = Some(finished);
             r.evidence.extend(evidence);
         })
+    }
+
+    /// A team profile's retired secret out of its entry's history: the old versions holding it destroyed.
+    /// Returns what to add to the journal's note (nothing for a profile that is not a team's).
+    fn destroy_old_versions(&self, r: &Rotation) -> String {
+        let Some(field) = field_of(r.kind).filter(|f| crate::team::SHARED.contains(f)) else { return String::new() };
+        let Some(team) = crate::team::store::of(&self.secrets) else { return String::new() };
+        let Some(team_name) = team.team_of(&r.profile) else { return String::new() };
+        match team.destroy_versions_holding(&r.profile, field, &r.old_fingerprint) {
+            Ok(v) if v.is_empty() => String::new(),
+            Ok(v) => {
+                let list = v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+                format!("; destroyed version(s) {list} of team {team_name}'s entry, which held it")
+            }
+            Err(e) => {
+                tracing::warn!(profile = %r.profile, "the retired secret's versions were not destroyed: {e}");
+                format!(
+                    "; team {team_name}'s history still holds it in an older version of the entry, not destroyed: {e}"
+                )
+            }
+        }
     }
 
     /// Ask the traffic check whether the old credential (by fingerprint) is still used. A URL gets the

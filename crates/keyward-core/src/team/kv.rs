@@ -142,7 +142,15 @@ impl Kv<'_> {
 
     /// The entry `name`'s current version, or None when there is none (never written, or deleted).
     pub async fn read(&self, name: &str) -> Result<Option<Versioned>, TeamError> {
-        let path = self.data_path(name);
+        self.read_at(self.data_path(name)).await
+    }
+
+    /// Version `version` of the entry `name`, or None when it is gone (deleted or destroyed).
+    pub async fn read_version(&self, name: &str, version: u64) -> Result<Option<Versioned>, TeamError> {
+        self.read_at(format!("{}?version={version}", self.data_path(name))).await
+    }
+
+    async fn read_at(&self, path: String) -> Result<Option<Versioned>, TeamError> {
         let (status, v) = self.send(Method::GET, &path, None, "read").await?;
         match status {
             200 => {
@@ -267,6 +275,18 @@ impl Kv<'_> {
             }
             404 => Ok(None),
             _ => Err(self.unexpected("read the history of", &path, status, &v)),
+        }
+    }
+
+    /// Destroy these versions of the entry `name` for good: their data is gone, the history keeps that
+    /// they were (a rotation's retired secret).
+    pub async fn destroy_versions(&self, name: &str, versions: &[u64]) -> Result<(), TeamError> {
+        let path = format!("{}/destroy/{}/{name}", self.cfg.mount, self.cfg.path);
+        let body = json!({ "versions": versions });
+        let (status, v) = self.send(Method::POST, &path, Some(&body), "destroy old versions of").await?;
+        match status {
+            200 | 204 => Ok(()),
+            _ => Err(self.unexpected("destroy old versions of", &path, status, &v)),
         }
     }
 

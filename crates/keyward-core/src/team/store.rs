@@ -130,6 +130,42 @@ impl TeamSecrets {
         Ok(())
     }
 
+    /// Destroy the versions of a profile's entry whose `field` holds the secret of fingerprint `old` (a
+    /// retired one), so that the team's history no longer holds it either. Returns the versions destroyed.
+    pub fn destroy_versions_holding(
+        &self,
+        profile: &str,
+        field: SecretField,
+        old: &str,
+    ) -> Result<Vec<u64>, TeamError> {
+        let (team, cfg, token) = {
+            let entries = self.entries();
+            let Some(e) = entries.get(profile) else { return Err(TeamError::NotShared(profile.into())) };
+            (e.team.clone(), e.cfg.clone(), e.token.clone())
+        };
+        let (name, old) = (profile.to_string(), old.to_string());
+        block_on(async move {
+            let http = crate::http::client();
+            let kv = Kv { http: &http, team: &team, cfg: &cfg, token: &token };
+            let Some(meta) = kv.metadata(&name).await? else { return Ok(Vec::new()) };
+            let mut holding = Vec::new();
+            for (version, _, gone) in meta.versions {
+                if gone || version == meta.current_version {
+                    continue;
+                }
+                let Some(read) = kv.read_version(&name, version).await? else { continue };
+                let value = read.data.get(field.name()).and_then(|v| v.as_str()).map(Secret::new);
+                if value.is_some_and(|v| crate::handout::fingerprint(&v) == old) {
+                    holding.push(version);
+                }
+            }
+            if !holding.is_empty() {
+                kv.destroy_versions(&name, &holding).await?;
+            }
+            Ok(holding)
+        })
+    }
+
     /// The entry's `changedBy` and when its held version was written (for a conflict's words).
     pub fn changed(&self, profile: &str) -> Option<String> {
         self.entries().get(profile).and_then(|e| e.data.get("changedBy")).and_then(|b| b.as_str()).map(String::from)
