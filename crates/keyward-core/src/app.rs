@@ -359,9 +359,20 @@ impl Keyward {
     }
 
     fn view(&self, store_id: &str, name: &str, profile: &Profile) -> Result<ProfileView> {
-        let has = |f| -> Result<bool> { Ok(self.secrets.get(&account(store_id, name, f))?.is_some()) };
-        let token =
-            self.secret(store_id, name, SecretField::AccessToken)?.and_then(|s| StoredToken::parse(&s).map(|t| t.meta));
+        // Only the entries its strategy can have: each is a keychain round trip, and `profile list` makes
+        // them for every profile. A token (and its refresh token) comes from any strategy that asks for one;
+        // the secrets a person stores are the strategy's own.
+        let def = crate::strategies::def(profile.strategy());
+        let tokens = def.obtains != crate::strategies::Obtains::Stored;
+        let has = |f: SecretField| -> Result<bool> {
+            let kept = match f {
+                SecretField::RefreshToken => tokens,
+                f => def.secrets.contains(&f),
+            };
+            Ok(kept && self.secrets.get(&account(store_id, name, f))?.is_some())
+        };
+        let token = if tokens { self.secret(store_id, name, SecretField::AccessToken)? } else { None }
+            .and_then(|s| StoredToken::parse(&s).map(|t| t.meta));
         let mut view = ProfileView {
             name: name.to_string(),
             settings: profile.clone(),

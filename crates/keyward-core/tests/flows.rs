@@ -23,6 +23,24 @@ fn get(url: &str) -> ApiRequest {
     ApiRequest { method: "GET".into(), url: url.into(), headers: vec![], body: None }
 }
 
+#[test]
+fn a_listing_reads_only_the_keychain_entries_each_strategy_can_have() {
+    let c = core();
+    let key = profile(Strategy::ApiKey, &[("apiBaseUrl", "https://api.example.com")]);
+    c.kw.add("key", key, vec![(SecretField::ApiKey, Secret::new("kw-canary-api-key"))]).unwrap();
+    let m2m = profile(Strategy::ClientCredentials, &[("url", "https://id.example.com/token"), ("clientId", "c")]);
+    c.kw.add("m2m", m2m, vec![(SecretField::ClientSecret, Secret::new("kw-canary-secret"))]).unwrap();
+    c.secrets.1.store(0, std::sync::atomic::Ordering::SeqCst);
+    let views = c.kw.list().unwrap();
+    assert_eq!(
+        c.secrets.1.load(std::sync::atomic::Ordering::SeqCst),
+        1 + 3,
+        "the API key's profile: its key; client credentials: its secret, a refresh token and the access token"
+    );
+    assert!(views[0].has_api_key && !views[0].has_access_token && !views[0].has_client_secret);
+    assert!(views[1].has_client_secret && !views[1].has_api_key && !views[1].has_password);
+}
+
 #[tokio::test]
 async fn client_credentials_basic_and_post_cached_then_renewed_by_the_clock() {
     let rig = Rig::start(&["--access-token-ttl", "120"]);

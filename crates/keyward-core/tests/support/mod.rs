@@ -12,12 +12,14 @@ use keyward_core::config::Home;
 use keyward_core::keychain::{KeychainError, SecretStore};
 use keyward_core::{Keyward, Secret};
 
-/// Secrets in memory, shared with the test so it can look at what was stored.
+/// Secrets in memory, shared with the test so it can look at what was stored, and count the reads (each
+/// one a D-Bus round trip with the real keychain).
 #[derive(Default)]
-pub struct Memory(pub Mutex<HashMap<String, Secret>>);
+pub struct Memory(pub Mutex<HashMap<String, Secret>>, pub std::sync::atomic::AtomicUsize);
 
 impl SecretStore for Memory {
     fn get(&self, account: &str) -> Result<Option<Secret>, KeychainError> {
+        self.1.fetch_add(1, Ordering::SeqCst);
         Ok(self.0.lock().unwrap().get(account).cloned())
     }
     fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
