@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::bao::{alice_shares, files, holds, rig, Bao, Person, SECRET_1, SECRET_2, SECRET_3};
+use common::bao::{alice_shares, files, holds, rig, Bao, Cluster, Person, SECRET_1, SECRET_2, SECRET_3};
 use common::{Kw, Rig, Run};
 
 const KV: &str = "keyward/T/svc";
@@ -405,4 +405,65 @@ fn a_teammates_change_of_the_settings_during_a_rotation_is_kept_and_ci_cannot_ro
         .fails(2, "rotate it from a machine with a keychain");
     assert_eq!(bao.current(KV).0, 3);
     assert_eq!(taken(&secrets), [SECRET_2]);
+}
+
+#[test]
+fn a_rotation_goes_on_when_the_leader_of_a_three_node_cluster_is_killed() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string(), SECRET_2.to_string(), SECRET_3.to_string()]);
+    let (rig, _d, secrets) = provider();
+    let mut cluster = Cluster::start();
+    let leader = cluster.leader();
+    // Keyward talks to a standby, which forwards to the leader; that node stays up.
+    let via = (leader + 1) % 3;
+    let (alice, _) = alice_shares(&never, &rig, &cluster.nodes[via], "T");
+    let bob = member(&never, &cluster.nodes[via], "kw-canary-bao-token-bob-0005", "member", "bob");
+    bob.token(&rig, "svc");
+    let hook = hook(&secrets);
+    alice.run_stdin(&["rotate", "start", "svc", "--target", &hook, "--new-secret-stdin", "--yes"], SECRET_2).ok();
+    alice.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert_eq!(taken(&secrets), [SECRET_1, SECRET_2], "deployed: both valid");
+
+    // The leader dies (kill -9) before verify writes the switch to the team's entry.
+    cluster.nodes[leader].kill();
+    let start = Instant::now();
+    let mut refused = Vec::new();
+    let verified = loop {
+        let run = alice.run(&["rotate", "next", "svc", "--yes"]);
+        if run.code == 0 {
+            break run;
+        }
+        // While the others elect a new leader: a clear error naming the team's OpenBao, nothing half-done.
+        assert!(
+            plain(&run.stderr).contains(&format!(
+                "keyward: team T's OpenBao at {} is a standby node and pointed the request to the active node",
+                cluster.nodes[via].addr
+            )) && run.stderr.contains("nothing was sent or written")
+                && run.stderr.contains("try again in a few seconds"),
+            "{}",
+            run.stderr
+        );
+        let status = alice.run(&["rotate", "status", "svc", "--json"]).ok().json();
+        assert_eq!(status["state"], "deployed", "not verified before the switch is written: {status}");
+        refused.push(run.stderr);
+        assert!(start.elapsed() < Duration::from_secs(90), "no new leader took the switch: {refused:?}");
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    assert!(verified.stderr.contains("written to team T as version 2, from version 1"), "{}", verified.stderr);
+    let new_leader = cluster.leader();
+    assert_ne!(new_leader, leader, "another node leads");
+    let said: std::collections::BTreeSet<String> = refused
+        .iter()
+        .map(|e| plain(e).lines().filter(|l| l.starts_with("keyward: ")).collect::<Vec<_>>().join(" "))
+        .collect();
+    eprintln!("the switch was refused {} time(s) while node {new_leader} took over: {said:?}", refused.len());
+
+    // No write lost: the share and the switch, on the new leader; the member follows, the old secret retires.
+    let history = cluster.nodes[new_leader].versions(KV);
+    assert_eq!(history.iter().map(|v| v.0).collect::<Vec<_>>(), [1, 2], "{history:?}");
+    assert_eq!(history[1].1["clientSecret"], SECRET_2);
+    assert_eq!(bob.run(&["secret", "reveal", "svc", "clientSecret"]).ok().stdout.trim(), SECRET_2);
+    alice.run(&["rotate", "next", "svc", "--yes"]).ok();
+    assert_eq!(taken(&secrets), [SECRET_2]);
+    bob.run(&["token", "svc", "--fresh"]).ok();
+    assert_eq!(alice.run(&["rotate", "status", "svc", "--json"]).ok().json()["state"], "retired");
 }

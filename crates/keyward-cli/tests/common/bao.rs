@@ -24,15 +24,26 @@ pub struct Bao {
     dir: tempfile::TempDir,
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 impl Bao {
     pub fn start() -> Bao {
+        let port = free_port();
+        let dev = ["server", "-dev", "-dev-root-token-id=ROOT", &format!("-dev-listen-address=127.0.0.1:{port}")];
+        let bao = Bao::spawn(&dev, tempfile::tempdir().unwrap(), port);
+        bao.wait_for_health(&[200]);
+        bao
+    }
+
+    /// `bao ARGS` listening on `port`, its log (and, for a dev server, its ~/.vault-token) in `dir`.
+    fn spawn(args: &[&str], dir: tempfile::TempDir, port: u16) -> Bao {
         let bin = repo_root().join("tests/.venv/bin/bao");
         assert!(bin.exists(), "{} is missing: run `bash scripts/deps.sh`", bin.display());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let dir = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(dir.path().join("bao.log")).unwrap();
         let child = Command::new(bin)
-            .args(["server", "-dev", "-dev-root-token-id=ROOT", &format!("-dev-listen-address=127.0.0.1:{port}")])
+            .args(args)
             // The dev server keeps its root token in ~/.vault-token: a home of its own, not the user's.
             .env("HOME", dir.path())
             .stdin(Stdio::null())
@@ -40,13 +51,17 @@ impl Bao {
             .stderr(log)
             .spawn()
             .expect("bao runs");
-        let bao = Bao { child: Some(child), addr: format!("http://127.0.0.1:{port}"), dir };
+        Bao { child: Some(child), addr: format!("http://127.0.0.1:{port}"), dir }
+    }
+
+    /// Wait until `sys/health` answers one of `codes` (200 active, 429 standby, 501 not initialised, 503
+    /// sealed).
+    pub fn wait_for_health(&self, codes: &[u16]) {
         let start = Instant::now();
-        while bao.health() != 200 {
-            assert!(start.elapsed() < Duration::from_secs(30), "bao did not start: {}", bao.log());
+        while !codes.contains(&self.health()) {
+            assert!(start.elapsed() < Duration::from_secs(30), "bao at {} is not {codes:?}: {}", self.addr, self.log());
             std::thread::sleep(Duration::from_millis(100));
         }
-        bao
     }
 
     pub fn log(&self) -> String {
@@ -64,9 +79,30 @@ impl Bao {
 
     /// A request with the root token: (status, body).
     pub fn api(&self, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        self.api_as("ROOT", method, path, body)
+    }
+
+    /// A request with `token`: (status, body).
+    pub fn api_as(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let mut c = Command::new("curl");
-        c.args(["-s", "-X", method, "-H", "X-Vault-Token: ROOT", "-w", "\n%{http_code}"])
-            .arg(format!("{}/v1/{path}", self.addr));
+        c.args([
+            "-s",
+            "--max-time",
+            "20",
+            "-X",
+            method,
+            "-H",
+            &format!("X-Vault-Token: {token}"),
+            "-w",
+            "\n%{http_code}",
+        ])
+        .arg(format!("{}/v1/{path}", self.addr));
         if let Some(b) = body {
             c.args(["-H", "Content-Type: application/json", "-d", &b.to_string()]);
         }
@@ -150,6 +186,119 @@ impl Bao {
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+}
+
+/// Three OpenBao servers with integrated (Raft) storage on loopback ports, as a team runs it for
+/// availability: node 0 initialised (one unseal key) and unsealed, the others joined to it and unsealed,
+/// all three voters; KV v2 at `secret/` and a root token `ROOT`, as the dev server has. A node's `Bao`
+/// talks to that node: a standby forwards to the leader.
+pub struct Cluster {
+    pub nodes: Vec<Bao>,
+}
+
+impl Cluster {
+    pub fn start() -> Cluster {
+        let mut nodes = Vec::new();
+        for i in 0..3 {
+            let (api, cluster) = (free_port(), free_port());
+            let dir = tempfile::tempdir().unwrap();
+            let hcl = format!(
+                "storage \"raft\" {{\n  path = \"{data}\"\n  node_id = \"node{i}\"\n}}\n\
+                 listener \"tcp\" {{\n  address = \"127.0.0.1:{api}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\n\
+                 api_addr = \"http://127.0.0.1:{api}\"\ncluster_addr = \"http://127.0.0.1:{cluster}\"\ndisable_mlock = true\n",
+                data = dir.path().display()
+            );
+            let config = dir.path().join("bao.hcl");
+            std::fs::write(&config, hcl).unwrap();
+            nodes.push(Bao::spawn(&["server", &format!("-config={}", config.display())], dir, api));
+        }
+        for n in &nodes {
+            n.wait_for_health(&[501]);
+        }
+        let init = nodes[0].api_as(
+            "",
+            "PUT",
+            "sys/init",
+            Some(serde_json::json!({ "secret_shares": 1, "secret_threshold": 1 })),
+        );
+        assert_eq!(init.0, 200, "init: {}", init.1);
+        let (key, root) = (
+            init.1["keys_base64"][0].as_str().unwrap().to_string(),
+            init.1["root_token"].as_str().unwrap().to_string(),
+        );
+        let unseal = |n: &Bao| {
+            let (status, v) = n.api_as("", "PUT", "sys/unseal", Some(serde_json::json!({ "key": key })));
+            assert_eq!(status, 200, "unseal {}: {v}", n.addr);
+        };
+        unseal(&nodes[0]);
+        nodes[0].wait_for_health(&[200]);
+        // Followers count as voters once autopilot has seen them healthy for this long (10 s by default).
+        nodes[0].ok_as(
+            &root,
+            "POST",
+            "sys/storage/raft/autopilot/configuration",
+            serde_json::json!({ "server_stabilization_time": "2s" }),
+        );
+        for n in &nodes[1..] {
+            let joined = n.api_as(
+                "",
+                "PUT",
+                "sys/storage/raft/join",
+                Some(serde_json::json!({ "leader_api_addr": nodes[0].addr })),
+            );
+            assert_eq!(joined.0, 200, "join {}: {}", n.addr, joined.1);
+            unseal(n);
+            n.wait_for_health(&[429]);
+        }
+        nodes[0].ok_as(
+            &root,
+            "POST",
+            "auth/token/create",
+            serde_json::json!({ "id": "ROOT", "policies": ["root"], "no_parent": true }),
+        );
+        nodes[0].ok(
+            "POST",
+            "sys/mounts/secret",
+            Some(serde_json::json!({ "type": "kv", "options": { "version": "2" } })),
+        );
+        let cluster = Cluster { nodes };
+        let start = Instant::now();
+        while cluster.voters() < 3 {
+            assert!(start.elapsed() < Duration::from_secs(60), "the followers never became voters");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        cluster
+    }
+
+    /// How many nodes vote, as the leader's Raft configuration says.
+    fn voters(&self) -> usize {
+        let (_, v) = self.nodes[self.leader()].api("GET", "sys/storage/raft/configuration", None);
+        v["data"]["config"]["servers"].as_array().map_or(0, |s| s.iter().filter(|s| s["voter"] == true).count())
+    }
+
+    /// The node that leads now (asked of any node that answers).
+    pub fn leader(&self) -> usize {
+        for n in self.nodes.iter().filter(|n| n.child.is_some()) {
+            let (status, v) = n.api("GET", "sys/leader", None);
+            if status == 200 {
+                if let Some(i) =
+                    self.nodes.iter().position(|m| v["leader_address"] == m.addr.as_str() && m.child.is_some())
+                {
+                    return i;
+                }
+            }
+        }
+        panic!("no node of the cluster leads");
+    }
+}
+
+impl Bao {
+    #[track_caller]
+    fn ok_as(&self, token: &str, method: &str, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, v) = self.api_as(token, method, path, Some(body));
+        assert!((200..300).contains(&status), "{method} {path}: {status} {v}");
+        v
     }
 }
 

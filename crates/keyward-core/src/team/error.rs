@@ -18,6 +18,10 @@ pub enum TeamError {
     /// No OpenBao token for the team on this machine.
     #[error("there is no OpenBao token for team {team} in the keychain (nor {var} in the environment)", var = super::TOKEN_VAR)]
     NoToken { team: String },
+    /// A standby node of a cluster sent the request to the active node instead of forwarding it: it
+    /// cannot reach one (a new leader is being elected) or does not forward. The token is never sent on.
+    #[error("team {team}'s OpenBao at {addr} is a standby node and pointed the request to the active node ({location}) instead of forwarding it, so nothing was sent or written: the cluster may be electing a new leader; try again in a few seconds, and if it keeps happening, connect the team at the cluster's own address (its load balancer)")]
+    Standby { team: String, addr: String, location: String },
     /// The token is valid, but its policy does not allow this operation on this path.
     #[error("team {team}'s OpenBao policy does not let your token {op} {path}; ask whoever runs it for that capability (members read, rotators write), or leave the change to someone who has it")]
     PermissionDenied { team: String, op: &'static str, path: String },
@@ -68,7 +72,7 @@ impl TeamError {
     pub fn code(&self) -> ErrorCode {
         match self {
             TeamError::Http(e) => e.code(),
-            TeamError::Sealed { .. } => ErrorCode::Network,
+            TeamError::Sealed { .. } | TeamError::Standby { .. } => ErrorCode::Network,
             TeamError::TokenInvalid { .. } => ErrorCode::LoginAgain,
             TeamError::NoToken { .. } => ErrorCode::Waiting,
             TeamError::PermissionDenied { .. }

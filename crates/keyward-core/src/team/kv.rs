@@ -96,6 +96,14 @@ impl Kv<'_> {
         }
         let resp = req.send().await.map_err(|e| HttpError::from_reqwest(what.clone(), e))?;
         let status = resp.status();
+        if status == reqwest::StatusCode::TEMPORARY_REDIRECT {
+            // What a standby answers when it does not forward to the active node (OpenBao's HA).
+            return Err(TeamError::Standby {
+                team: self.team.into(),
+                addr: self.cfg.addr.clone(),
+                location: crate::http::location(resp.headers()),
+            });
+        }
         if status.is_redirection() {
             return Err(HttpError::Redirected {
                 what,
