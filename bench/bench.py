@@ -260,8 +260,15 @@ def machine():
             f"load average {load[0]:.1f} at the end of the run (the machine is shared)")
 
 
-def write(t, sections, started):
-    mach = machine()
+RUN_FILE = os.path.join(TARGET, "bench-last-run.json")
+
+
+def write(t, sections, started, mach=None):
+    mach = mach or machine()
+    # The figures of this run, so that `bench.py --rewrite` can write BENCHMARKS.md again with edited notes
+    # (bench/NOTES.md) without measuring again: every figure in it stays from one run.
+    with open(RUN_FILE, "w") as f:
+        json.dump({"rows": t.rows, "notes": t.notes, "sections": sections, "started": started, "machine": mach}, f)
     head = ["| figure | Keyward | counterpart | counterpart is | ratio | target |",
             "| --- | --- | --- | --- | --- | --- |"]
     lines = list(head)
@@ -285,7 +292,19 @@ def write(t, sections, started):
         out.write(notes)
 
 
+def rewrite():
+    """BENCHMARKS.md again from the last run's figures (target/bench-last-run.json) and today's NOTES.md."""
+    with open(RUN_FILE) as f:
+        run = json.load(f)
+    t = Table()
+    t.rows = [tuple(r) for r in run["rows"]]
+    t.notes = run["notes"]
+    write(t, run["sections"], run["started"], run["machine"])
+
+
 def main():
+    if sys.argv[1:] == ["--rewrite"]:
+        return rewrite()
     started = time.time()
     work = tempfile.mkdtemp(prefix="kw-bench-")
     home = os.path.join(work, "home")
