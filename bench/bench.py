@@ -191,7 +191,8 @@ def pkce(t, rig, home):
     overhead, endpoint, total = [], [], []
     for _ in range(10):
         run = subprocess.run([KW, "login", "web"], env=env, capture_output=True, text=True, timeout=120)
-        m = LOGIN_LINE.search(run.stderr)
+        # The trace colours its field names and values apart (ANSI codes between name, `=` and value).
+        m = LOGIN_LINE.search(re.sub(r"\x1b\[[0-9;]*m", "", run.stderr))
         if run.returncode != 0 or not m:
             raise SystemExit(f"bench: keyward login failed ({run.returncode}): {run.stderr[-2000:]}")
         whole, ep = float(m.group(1)), float(m.group(2))
