@@ -30,7 +30,7 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let (keyward, teams, team_store) = open_with_teams();
+    let (keyward, teams) = open_with_teams();
     tauri::Builder::default()
         // First, so a second start hands over to the running window before anything else starts: two
         // windows would fight over one grant's rotating refresh tokens.
@@ -44,7 +44,6 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(Arc::new(keyward))
         .manage(Arc::new(teams))
-        .manage(team_store)
         .manage(Arc::new(login::Logins::default()))
         .manage(Arc::new(refresh::Watchers::default()))
         // Signed-in profiles are kept fresh in the background while the window runs (issue 9).
@@ -118,11 +117,11 @@ fn has_display() -> bool {
 }
 
 /// The core on the environment read once here, with the profiles of the teams connected here (read from
-/// their OpenBao at start-up, as the CLI reads them per command), the teams' part of the environment
-/// (`KEYWARD_TEAM_*`), and the team store that a team connected later adds its profiles to. A team that
-/// cannot be read is logged and left out: its profiles are missing from the list until it is connected
-/// again or the window starts again, and the rest of Keyward works.
-fn open_with_teams() -> (Keyward, keyward_core::team::TeamEnv, Arc<keyward_core::team::store::TeamSecrets>) {
+/// their OpenBao at start-up, as the CLI reads them per command) in a team store that a team connected
+/// later adds its profiles to (`team_add`), and the teams' part of the environment (`KEYWARD_TEAM_*`). A
+/// team that cannot be read is logged and left out: its profiles are missing from the list until it is
+/// connected again or the window starts again, and the rest of Keyward works.
+fn open_with_teams() -> (Keyward, keyward_core::team::TeamEnv) {
     let mut cx = keyward_core::Context::from_env();
     let env = match keyward_core::team::TeamEnv::from_env() {
         Ok(env) => env,
@@ -131,8 +130,8 @@ fn open_with_teams() -> (Keyward, keyward_core::team::TeamEnv, Arc<keyward_core:
             keyward_core::team::TeamEnv::default()
         }
     };
-    let store = keyward_core::team::ops::install(&mut cx, &env);
-    let attached = tauri::async_runtime::block_on(keyward_core::team::ops::attach_more(&cx, &store, &env));
+    keyward_core::team::ops::install(&mut cx, &env);
+    let attached = tauri::async_runtime::block_on(keyward_core::team::ops::attach_more(&cx, &env));
     match attached {
         Ok(problems) => {
             for problem in problems {
@@ -141,5 +140,5 @@ fn open_with_teams() -> (Keyward, keyward_core::team::TeamEnv, Arc<keyward_core:
         }
         Err(e) => tracing::warn!("the teams' profiles are not shown: {e}"),
     }
-    (Keyward::on(cx), env, store)
+    (Keyward::on(cx), env)
 }

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use keyward_core::team::store::TeamSecrets;
 use keyward_core::team::{ops, TeamEnv, TeamStatus, TeamView};
 use keyward_core::{AppError, Keyward};
 use tauri::State;
@@ -30,7 +29,6 @@ pub async fn team_status(team: String, keyward: Core<'_>, env: Env<'_>) -> Resul
 /// `token` checked there and kept in the keychain. Its profiles join the list at once (read into the
 /// window's team store); a profile of yours by the same name keeps hiding the team's.
 #[tauri::command]
-#[allow(clippy::too_many_arguments)] // the command's arguments are the form's fields, as the window sends them
 pub async fn team_add(
     team: String,
     addr: String,
@@ -39,13 +37,12 @@ pub async fn team_add(
     token: String,
     keyward: Core<'_>,
     env: Env<'_>,
-    store: State<'_, Arc<TeamSecrets>>,
 ) -> Result<TeamStatus, AppError> {
     let token = keyward_core::Secret::new(token.trim());
     let cfg = keyward_core::team::TeamConfig::new(&team, &addr, mount.as_deref(), path.as_deref())
         .map_err(keyward_core::Error::from)?;
-    let status = ops::add(keyward.context(), &team, cfg, token).await?;
-    for problem in ops::attach_more(keyward.context(), &store, &env).await? {
+    let (status, problems) = ops::connect(keyward.context(), &env, &team, cfg, token).await?;
+    for problem in problems {
         tracing::warn!("a team's profiles are not shown: {problem}");
     }
     Ok(status)

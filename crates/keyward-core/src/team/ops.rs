@@ -91,12 +91,16 @@ pub fn install(cx: &mut Context, env: &TeamEnv) -> Arc<TeamSecrets> {
     store
 }
 
-/// Read the teams' profiles again into a context whose team store is `store` ([`install`]): those of
-/// a team connected since appear in every config it loads; those held already keep the version read.
-/// Returns the teams that could not be read, as [`attach`] does.
-pub async fn attach_more(cx: &Context, store: &TeamSecrets, env: &TeamEnv) -> Result<Vec<Error>> {
+/// Read the teams' profiles again into the context's team store ([`install`]): those of a team connected
+/// since appear in every config it loads; those held already keep the version read. Returns the teams that
+/// could not be read, as [`attach`] does. A context without a team store has nowhere to hold them and reads
+/// nothing.
+pub async fn attach_more(cx: &Context, env: &TeamEnv) -> Result<Vec<Error>> {
+    let Some(store) = super::store::of(&cx.secrets) else {
+        return Ok(Vec::new());
+    };
     let (read, problems) = read_teams(cx, env, Wanted::All).await?;
-    held(cx, store, read);
+    held(cx, &store, read);
     Ok(problems)
 }
 
@@ -205,6 +209,20 @@ pub struct TeamView {
     pub config: TeamConfig,
     /// Where the OpenBao token comes from: `keychain` or `environment`.
     pub token_from: &'static str,
+}
+
+/// [`add`], then the team's profiles read into the context's team store ([`attach_more`]) so that they
+/// are listed at once: for a process that goes on with the same context (the window). Returns where the
+/// team stands and the teams whose profiles could not be read.
+pub async fn connect(
+    cx: &Context,
+    env: &TeamEnv,
+    name: &str,
+    cfg: TeamConfig,
+    token: Secret,
+) -> Result<(TeamStatus, Vec<Error>)> {
+    let status = add(cx, name, cfg, token).await?;
+    Ok((status, attach_more(cx, env).await?))
 }
 
 /// Connect a team: check the token against its OpenBao (it must be valid and allowed to list the team's
