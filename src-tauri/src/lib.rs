@@ -49,7 +49,9 @@ pub fn run() {
         // Signed-in profiles are kept fresh in the background while the window runs (issue 9).
         .setup(|app| {
             let kw = Arc::clone(&app.state::<Arc<Keyward>>());
-            refresh::start(kw, Arc::clone(&app.state::<Arc<refresh::Watchers>>()));
+            let watchers = Arc::clone(&app.state::<Arc<refresh::Watchers>>());
+            refresh::start(Arc::clone(&kw), Arc::clone(&watchers));
+            refresh::start_teams(kw, Arc::clone(&app.state::<Arc<keyward_core::team::TeamEnv>>()), watchers);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -2,13 +2,17 @@
 //! fresh by the core's plan (`keyward_core::schedule`: spread over the margin, one refresh per grant, the
 //! grant lock shared with the CLI), and tells the windows that watch (`watch_credentials`) what changed.
 //!
+//! A second task reads the teams' profiles again every `KEYWARD_TEAM_REFRESH` (a minute by default), so that
+//! a rotated shared secret or a teammate's change of a shared profile reaches this window without a restart.
+//!
 //! The events go over typed `tauri::ipc::Channel`s the window hands in, not global events: the window's
 //! capability grants no event API (see tauri.conf.json), and a channel carries the generated type.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use keyward_core::schedule::{RefreshEvent, Refresher, DEFAULT_MARGIN_SECS, RESCAN_SECS};
+use keyward_core::schedule::{LiveState, RefreshEvent, Refresher, DEFAULT_MARGIN_SECS, RESCAN_SECS};
+use keyward_core::team::TeamEnv;
 use keyward_core::Keyward;
 use tauri::ipc::Channel;
 
@@ -43,6 +47,29 @@ pub fn start(kw: Arc<Keyward>, watchers: Arc<Watchers>) {
             };
             let wait = (next - kw.context().clock.now()).clamp(1, RESCAN_SECS);
             tokio::time::sleep(Duration::from_secs(wait as u64)).await;
+        }
+    });
+}
+
+/// Start reading the teams' profiles again, every `env.refresh()`, on Tauri's runtime: a profile held at a
+/// new version is shown as it is now (the list row and its page reload), one the team removed leaves the
+/// list at its next load. A team that cannot be read keeps the versions held, and is logged.
+pub fn start_teams(kw: Arc<Keyward>, env: Arc<TeamEnv>, watchers: Arc<Watchers>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(env.refresh()).await;
+            match keyward_core::team::ops::refresh_held(kw.context(), &env).await {
+                Ok(done) => {
+                    for problem in done.problems {
+                        tracing::warn!("a team's profiles were not read again: {}", problem.audit_text());
+                    }
+                    for name in done.changed {
+                        let profile = kw.show(&name).ok().map(Box::new);
+                        watchers.send(&RefreshEvent::CredentialChanged { name, state: LiveState::Fresh, profile });
+                    }
+                }
+                Err(e) => tracing::warn!("the teams' profiles were not read again: {}", e.audit_text()),
+            }
         }
     });
 }

@@ -59,6 +59,16 @@ fn member<'a>(never: &'a std::cell::RefCell<Vec<String>>, bao: &Bao, id: &str, p
     p
 }
 
+/// Wait until the shared rotation of `name` may retire: its members' minimum overlap after the switch.
+fn until_retire(who: &Person, name: &str) {
+    let status = who.run(&["rotate", "status", name, "--json"]).ok().json();
+    let at = status["retireAfter"].as_i64().unwrap_or_else(|| panic!("a shared rotation has a retire time: {status}"));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    if at >= now {
+        std::thread::sleep(std::time::Duration::from_secs((at - now + 1) as u64));
+    }
+}
+
 /// `keyward ARGS` as another thread runs it (a `Person` stays on the test's thread).
 fn detached(kw: &Kw, args: &[&str]) -> Command {
     let c = kw.command(args);
@@ -174,6 +184,17 @@ fn a_member_gets_fresh_tokens_all_through_a_rotators_rotation_and_then_uses_the_
     // Verify: the switch is a new version of the team's entry, written by the rotator.
     let run = alice.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert!(run.stderr.contains("written to team T as version 2, from version 1"), "{}", run.stderr);
+    // Retiring at once is refused: a member's running window may still hold version 1 for two of its
+    // refresh periods (here 1 s each).
+    let early = alice.run(&["rotate", "next", "svc", "--yes"]).fails(6, "T's members may still use it until then");
+    assert!(early.stderr.contains("reads the team's profiles again every 1 s"), "{}", early.stderr);
+    assert_eq!(taken(&secrets), [SECRET_1, SECRET_2], "nothing retired");
+    let status = alice.run(&["rotate", "status", "svc", "--json"]).ok().json();
+    assert_eq!(status["retireAfter"].as_i64(), status["rotation"]["verifiedAt"].as_i64().map(|v| v + 2), "{status}");
+    assert!(
+        status["blocked"].as_str().is_some_and(|b| b.contains("T's members may use the old secret until")),
+        "{status}"
+    );
     let (version, data) = bao.current(KV);
     assert_eq!((version, data["clientSecret"].as_str()), (2, Some(SECRET_2)), "{data}");
     assert_eq!(data["changedBy"], "token-alice");
@@ -198,6 +219,7 @@ fn a_member_gets_fresh_tokens_all_through_a_rotators_rotation_and_then_uses_the_
     assert_eq!(bob.kw.keychain("svc", "rotationPrevious"), None);
 
     // Retire: the provider drops the old one; the team's entry holds only the new.
+    until_retire(&alice, "svc");
     let run = alice.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert!(run.stderr.contains("removed and forgotten"), "{}", run.stderr);
     assert_eq!(taken(&secrets), [SECRET_2], "the old secret is gone at the provider");
@@ -308,6 +330,7 @@ fn of_two_rotators_at_once_one_switches_the_other_is_refused_and_no_version_is_l
         assert_eq!(loser.kw.keychain("svc", f), None, "{f}");
     }
     // The winner finishes; both get tokens with the one secret left.
+    until_retire(winner, "svc");
     let retired = winner.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert_eq!(taken(&secrets), [won_secret]);
     assert!(
@@ -386,6 +409,7 @@ fn a_teammates_change_of_the_settings_during_a_rotation_is_kept_and_ci_cannot_ro
     assert_eq!((version, data["clientSecret"].as_str()), (3, Some(SECRET_2)), "{data}");
     assert_eq!(data["profile"]["audience"], "https://api.keyward.test", "Carol's change is kept");
     assert_eq!(bao.versions(KV).len(), 3);
+    until_retire(&alice, "svc");
     alice.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert_eq!(taken(&secrets), [SECRET_2]);
     carol.run(&["token", "svc", "--fresh"]).ok();
@@ -462,6 +486,7 @@ fn a_rotation_goes_on_when_the_leader_of_a_three_node_cluster_is_killed() {
     assert_eq!(history.iter().map(|v| v.0).collect::<Vec<_>>(), [1, 2], "{history:?}");
     assert_eq!(history[1].1["clientSecret"], SECRET_2);
     assert_eq!(bob.run(&["secret", "reveal", "svc", "clientSecret"]).ok().stdout.trim(), SECRET_2);
+    until_retire(&alice, "svc");
     alice.run(&["rotate", "next", "svc", "--yes"]).ok();
     assert_eq!(taken(&secrets), [SECRET_2]);
     bob.run(&["token", "svc", "--fresh"]).ok();

@@ -263,6 +263,20 @@ impl ConfigStore {
         }
     }
 
+    /// Show `profile` as team profile `name` instead of the one shown (a newer version), or stop showing
+    /// it (`None`: the team no longer has it).
+    pub fn replace_shared(&self, name: &str, profile: Option<SharedProfile>) {
+        let mut shared = self.shared.write().unwrap_or_else(|p| p.into_inner());
+        match profile {
+            Some(p) => {
+                shared.insert(name.to_string(), p);
+            }
+            None => {
+                shared.remove(name);
+            }
+        }
+    }
+
     /// Where a change to a team profile goes: without one, such a change is refused.
     pub fn set_shared_writer(&self, writer: std::sync::Arc<dyn SharedProfileWriter>) {
         *self.shared_writer.write().unwrap_or_else(|p| p.into_inner()) = SharedWriter(Some(writer));

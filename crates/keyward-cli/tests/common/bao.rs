@@ -339,7 +339,8 @@ pub struct Person<'a> {
 
 impl<'a> Person<'a> {
     pub fn new(never: &'a std::cell::RefCell<Vec<String>>) -> Person<'a> {
-        Person { kw: Kw::new().with("KEYWARD_LOG", "trace"), never }
+        // A second's refresh period, so that a shared rotation's minimum overlap (two of them) is short.
+        Person { kw: Kw::new().with("KEYWARD_LOG", "trace").with("KEYWARD_TEAM_REFRESH", "1"), never }
     }
 
     pub fn check(&self, args: &[&str], run: &Run) {

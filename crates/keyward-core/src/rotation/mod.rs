@@ -295,6 +295,8 @@ pub enum RotationError {
     NeedsNewSecret,
     #[error("the old credential may be retired at {at} (the overlap window, {left} from now)")]
     Overlap { at: String, left: String },
+    #[error("the old secret may be retired at {at} ({left} from now): {team}'s members may still use it until then (a running Keyward reads the team's profiles again every {every}, and a shared rotation retires no sooner than two of those after the switch)")]
+    MembersMayHoldOld { team: String, at: String, left: String, every: String },
     #[error("{target} refused to {step}: {reason}. Nothing was replayed; abort to go back to the old credential")]
     TargetRefused { profile: String, target: String, step: &'static str, reason: String },
     #[error("{target} refused to retire the old credential: {reason}. The new credential is in use everywhere; once the target is fixed, retiring again finishes the rotation")]
@@ -314,7 +316,7 @@ pub enum RotationError {
 impl RotationError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            RotationError::Overlap { .. } => ErrorCode::Waiting,
+            RotationError::Overlap { .. } | RotationError::MembersMayHoldOld { .. } => ErrorCode::Waiting,
             RotationError::TargetRefused { .. }
             | RotationError::RetireRefused { .. }
             | RotationError::VerifyFailed { .. }
@@ -401,6 +403,16 @@ pub fn parse_duration(s: &str) -> Option<u64> {
     n.checked_mul(mult)
 }
 
+/// A length of time in words, to the second below a minute and a half ("1 s", "12 min", "3 h").
+fn span(secs: i64) -> String {
+    match secs.max(0) {
+        d @ 0..=89 => format!("{d} s"),
+        d @ 90..=5399 => format!("{} min", (d + 30) / 60),
+        d @ 5400..=172_799 => format!("{} h", (d + 1800) / 3600),
+        d => format!("{} days", (d + 43_200) / 86_400),
+    }
+}
+
 fn words_of_secs(secs: i64) -> String {
     crate::inspect::relative(secs, 0).trim_start_matches("in ").to_string()
 }
@@ -435,6 +447,18 @@ impl crate::Keyward {
         Ok(r)
     }
 
+    /// A team profile's rotation: when every member's running Keyward has read the switch (the new version
+    /// written at verify), as (that time, the team, the refresh period); none for a personal profile or
+    /// before the switch. A shared rotation has this minimum overlap whatever overlap window it was given.
+    fn members_hold_end(&self, r: &Rotation) -> Option<(i64, String, std::time::Duration)> {
+        r.team_version?;
+        let verified = r.verified_at?;
+        let store = crate::team::store::of(&self.secrets)?;
+        let team = store.team_of(&r.profile)?;
+        let hold = crate::team::members_hold(store.refresh());
+        Some((verified + hold.as_secs() as i64, team, store.refresh()))
+    }
+
     /// Where the rotation of `name` stands and what `next` would do.
     pub fn rotation_status(&self, name: &str) -> Result<RotationStatus> {
         let r = self.load_rotation(name)?;
@@ -444,10 +468,15 @@ impl crate::Keyward {
     fn rotation_view(&self, r: Rotation) -> RotationStatus {
         let next = r.next_step();
         let mut blocked = r.refused().map(|e| format!("refused at {}: {}", step_id(e.step), e.detail));
-        let retire_after = r.overlap_secs.and_then(|o| r.deployed_at.map(|d| d + o as i64));
+        let overlap_end = r.overlap_secs.and_then(|o| r.deployed_at.map(|d| d + o as i64));
+        let hold_end = self.members_hold_end(&r).map(|(at, _, _)| at);
+        let retire_after = overlap_end.max(hold_end);
         if next == Some(RotationStep::Retire) && blocked.is_none() {
-            if let Some(at) = retire_after.filter(|at| *at > self.clock.now()) {
+            let now = self.clock.now();
+            if let Some(at) = overlap_end.filter(|at| *at > now && Some(*at) >= hold_end) {
                 blocked = Some(format!("the overlap window ends at {}", rfc3339(at)));
+            } else if let Some((at, team, _)) = self.members_hold_end(&r).filter(|(at, _, _)| *at > now) {
+                blocked = Some(format!("{team}'s members may use the old secret until {}", rfc3339(at)));
             }
         }
         let plan = next.map(|s| self.plan_lines(&r, s)).unwrap_or_default();
@@ -1001,6 +1030,15 @@ impl crate::Keyward {
         let now = self.clock.now();
         if let Some(at) = r.overlap_secs.and_then(|o| r.deployed_at.map(|d| d + o as i64)).filter(|at| *at > now) {
             return Err(RotationError::Overlap { at: rfc3339(at), left: words_of_secs(at - now) }.into());
+        }
+        if let Some((at, team, every)) = self.members_hold_end(&r).filter(|(at, _, _)| *at > now) {
+            return Err(RotationError::MembersMayHoldOld {
+                team,
+                at: rfc3339(at),
+                left: span(at - now),
+                every: span(every.as_secs() as i64),
+            }
+            .into());
         }
         if let Some(check) = &r.check_old {
             let (saw, unused) = self.check_old(check, &r.old_fingerprint).await;

@@ -80,12 +80,31 @@ pub struct TeamEnv {
     /// A team named by the environment alone (`KEYWARD_TEAM_ADDR`, `KEYWARD_TEAM` (default `ci`),
     /// `KEYWARD_TEAM_MOUNT`, `KEYWARD_TEAM_PATH`), for CI without a config file.
     pub team: Option<(String, TeamConfig)>,
+    /// `KEYWARD_TEAM_REFRESH` (seconds, default [`REFRESH`]): how often a running window reads the teams'
+    /// profiles again, so that a rotated secret or a changed setting reaches it without a restart.
+    pub refresh: Option<std::time::Duration>,
+}
+
+/// How often a running Keyward (the window) reads its teams' profiles again, unless the environment
+/// says otherwise. A command-line run reads them afresh each time.
+pub const REFRESH: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The longest a member's running Keyward may still use a version it read: two of its refresh periods
+/// (one for the read itself to come round, one for a read that was slow or failed once). A shared
+/// rotation retires the old secret no sooner than this after the switch.
+pub fn members_hold(refresh: std::time::Duration) -> std::time::Duration {
+    refresh * 2
 }
 
 /// The variable with the OpenBao token for CI.
 pub const TOKEN_VAR: &str = "KEYWARD_TEAM_TOKEN";
 
 impl TeamEnv {
+    /// How often a running Keyward reads the teams' profiles again.
+    pub fn refresh(&self) -> std::time::Duration {
+        self.refresh.unwrap_or(REFRESH)
+    }
+
     /// For the edges' start-up only: nothing below reads the environment.
     pub fn from_env() -> Result<Self, TeamError> {
         let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
@@ -107,7 +126,19 @@ impl TeamEnv {
             }
             None => None,
         };
-        Ok(TeamEnv { token, team })
+        let refresh = match var("KEYWARD_TEAM_REFRESH") {
+            None => None,
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(secs) if (1..=86_400).contains(&secs) => Some(std::time::Duration::from_secs(secs)),
+                _ => {
+                    return Err(TeamError::BadSetting {
+                        what: "KEYWARD_TEAM_REFRESH",
+                        problem: format!("{v:?}: give whole seconds, from 1 to 86400"),
+                    })
+                }
+            },
+        };
+        Ok(TeamEnv { token, team, refresh })
     }
 }
 

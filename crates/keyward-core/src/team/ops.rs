@@ -84,7 +84,7 @@ pub fn install(cx: &mut Context, env: &TeamEnv) -> Arc<TeamSecrets> {
     if let Some(store) = super::store::of(&cx.secrets) {
         return store;
     }
-    let store = Arc::new(TeamSecrets::new(cx.secrets.clone(), BTreeMap::new(), env.token.is_some()));
+    let store = Arc::new(TeamSecrets::new(cx.secrets.clone(), BTreeMap::new(), env.token.is_some(), env.refresh()));
     super::store::register(&store);
     cx.config.set_shared_writer(store.clone());
     cx.secrets = store.clone();
@@ -102,6 +102,63 @@ pub async fn attach_more(cx: &Context, env: &TeamEnv) -> Result<Vec<Error>> {
     let (read, problems) = read_teams(cx, env, Wanted::All).await?;
     held(cx, &store, read);
     Ok(problems)
+}
+
+/// What [`refresh_held`] found.
+#[derive(Debug, Default)]
+pub struct Refreshed {
+    /// The team profiles now held at another version, or no longer held (the team removed them), or
+    /// newly held (a team shared them since).
+    pub changed: Vec<String>,
+    /// What could not be read; the version held before stays in use.
+    pub problems: Vec<Error>,
+}
+
+/// Read the team profiles held in the context's team store again, for a process that runs for long (the
+/// window, every [`TeamEnv::refresh`]): a profile written since (a rotation's switch, a changed setting)
+/// is held at its new version, one the team removed is no longer listed, and one the team shared since is
+/// added. A team that cannot be read keeps the versions held (a member offline goes on with what it has),
+/// and is reported. A context without a team store reads nothing.
+pub async fn refresh_held(cx: &Context, env: &TeamEnv) -> Result<Refreshed> {
+    let Some(store) = super::store::of(&cx.secrets) else {
+        return Ok(Refreshed::default());
+    };
+    let mut out = Refreshed::default();
+    let mut unreachable: Vec<String> = Vec::new();
+    for (name, team, cfg, token, version) in store.held() {
+        if unreachable.contains(&team) {
+            continue;
+        }
+        let kv = Kv { http: &cx.http, team: &team, cfg: &cfg, token: &token };
+        match kv.read(&name).await {
+            Ok(Some(read)) if read.version == version => {}
+            Ok(Some(read)) => match profile_of(&team, &name, &read) {
+                Ok(profile) => {
+                    tracing::info!(team = %team, profile = %name, from = version, to = read.version, "a team profile changed; using its new version");
+                    let entry = Entry { team: team.clone(), cfg, token, version: read.version, data: read.data };
+                    store.replace(&name, Some(entry));
+                    cx.config.replace_shared(&name, Some(SharedProfile { team, profile }));
+                    out.changed.push(name);
+                }
+                // A version this Keyward cannot use: the one held stays (and the problem is said).
+                Err(e) => out.problems.push(e.into()),
+            },
+            Ok(None) => {
+                tracing::info!(team = %team, profile = %name, "the team no longer shares this profile");
+                store.replace(&name, None);
+                cx.config.replace_shared(&name, None);
+                out.changed.push(name);
+            }
+            Err(e) => {
+                unreachable.push(team);
+                out.problems.push(e.into());
+            }
+        }
+    }
+    let before: Vec<String> = store.held().into_iter().map(|h| h.0).collect();
+    out.problems.extend(attach_more(cx, env).await?);
+    out.changed.extend(store.held().into_iter().map(|h| h.0).filter(|n| !before.contains(n)));
+    Ok(out)
 }
 
 /// What [`read_teams`] read: each profile's entry and the profile it holds.

@@ -39,6 +39,8 @@ pub struct TeamSecrets {
     entries: Mutex<BTreeMap<String, Entry>>,
     /// CI: a team profile's tokens live here, never in a keychain or on disk.
     memory: Option<Mutex<Memory>>,
+    /// How often the process that holds this store reads the entries again (`ops::refresh_held`).
+    refresh: std::time::Duration,
 }
 
 /// The team stores of this process, so that the core finds the one behind a context's secret store
@@ -64,8 +66,41 @@ pub fn of(secrets: &Arc<dyn SecretStore>) -> Option<Arc<TeamSecrets>> {
 }
 
 impl TeamSecrets {
-    pub fn new(base: Arc<dyn SecretStore>, entries: BTreeMap<String, Entry>, in_memory: bool) -> Self {
-        TeamSecrets { base, entries: Mutex::new(entries), memory: in_memory.then(Mutex::default) }
+    pub fn new(
+        base: Arc<dyn SecretStore>,
+        entries: BTreeMap<String, Entry>,
+        in_memory: bool,
+        refresh: std::time::Duration,
+    ) -> Self {
+        TeamSecrets { base, entries: Mutex::new(entries), memory: in_memory.then(Mutex::default), refresh }
+    }
+
+    /// How often a running Keyward reads the teams' entries again (the members' windows are assumed to use
+    /// the same period: it is the team's `KEYWARD_TEAM_REFRESH`, or the default).
+    pub fn refresh(&self) -> std::time::Duration {
+        self.refresh
+    }
+
+    /// The entries held, each as (profile, team, where the team is, the token it was read with, version).
+    pub fn held(&self) -> Vec<(String, String, TeamConfig, Secret, u64)> {
+        self.entries()
+            .iter()
+            .map(|(name, e)| (name.clone(), e.team.clone(), e.cfg.clone(), e.token.clone(), e.version))
+            .collect()
+    }
+
+    /// Hold `entry` for `profile` instead of the one held (a newer version read), or nothing for it (the
+    /// team no longer has it).
+    pub fn replace(&self, profile: &str, entry: Option<Entry>) {
+        let mut held = self.entries();
+        match entry {
+            Some(e) => {
+                held.insert(profile.to_string(), e);
+            }
+            None => {
+                held.remove(profile);
+            }
+        }
     }
 
     /// Hold these entries too; an entry held already keeps the version it has.
