@@ -4,6 +4,8 @@
 // so, Get token works with the secret from OpenBao (it is in no file and in no keychain entry of the
 // profile), and the Teams page shows the token and the shared profile's version and writer. A second team is
 // connected through the page's form: a wrong token refused there, the right one kept in the Secret Service.
+// A teammate's new version of the shared entry reaches the running window without a restart: a wrong
+// client secret written to OpenBao makes its next fresh token fail, the right one written back makes it work.
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -69,7 +71,8 @@ before(async () => {
     '--client-id', 'cc-basic', '--scope', 'read:users', '--client-secret-stdin'], SECRET);
   keyward(home.home, ['team', 'add', 'payments', '--addr', addr, '--token-stdin'], BAO_TOKEN);
   keyward(home.home, ['team', 'share', 'billing', '--team', 'payments']);
-  app = await startApp({ KEYWARD_HOME: home.home });
+  // The window reads its teams' profiles again every second (a minute by default).
+  app = await startApp({ KEYWARD_HOME: home.home, KEYWARD_TEAM_REFRESH: '1' });
 });
 
 after(async () => {
@@ -151,4 +154,43 @@ uiTest('a second team is connected through the form: a wrong token refused, the 
   const config = readFileSync(join(home.home, 'config.json'), 'utf8');
   assert.ok(config.includes('"search"') && !config.includes(BAO_TOKEN_2), 'the team is in the config, its token is not');
   assert.ok(!(await browser.getPageSource()).includes(BAO_TOKEN_2), 'the token is not left on the page');
+});
+
+uiTest('a teammate\'s new version of the shared profile reaches the running window without a restart', () => app.browser, async (browser) => {
+  await click(browser, 'Profiles');
+  const row = await browser.$('li.profile*=billing');
+  await row.waitForDisplayed({ timeout: 15_000 });
+  await row.click();
+  await waitForText(browser, 'h1', 'billing');
+  await click(browser, 'Get a fresh token');
+  await waitForText(browser, '.credential [role=status]', 'Got a fresh access token');
+
+  // A teammate writes version 2 with a secret the provider does not take (as a bad rotation would).
+  const v1 = await baoApi('GET', 'secret/data/keyward/payments/billing');
+  await baoApi('POST', 'secret/data/keyward/payments/billing', { data: { ...v1.data.data, clientSecret: 'kw-e2e-not-the-secret', changedBy: 'token-dana' } });
+  // Within a refresh period or two the window uses version 2: its next fresh token is refused.
+  await browser.waitUntil(async () => {
+    await click(browser, 'Get a fresh token');
+    await browser.pause(500);
+    const notice = await browser.$('.credential .notice-error');
+    return (await notice.isExisting()) && /invalid_client/.test(await notice.getText());
+  }, { timeout: 20_000, interval: 500, timeoutMsg: 'the window still used the version it read at start-up' });
+  await waitForText(browser, '.credential .pill', 'Refused by the server');
+  assert.ok(!(await browser.getPageSource()).includes('kw-e2e-not-the-secret'), 'the secret is not echoed');
+
+  // Version 3 puts the right secret back: the window takes it up the same way, and gets tokens again.
+  await baoApi('POST', 'secret/data/keyward/payments/billing', { data: { ...v1.data.data, changedBy: 'token-alice' } });
+  await browser.waitUntil(async () => {
+    await click(browser, 'Get a fresh token');
+    await browser.pause(500);
+    const status = await browser.$('.credential [role=status]');
+    return (await status.isExisting()) && /Got a fresh access token/.test(await status.getText());
+  }, { timeout: 20_000, interval: 500, timeoutMsg: 'the window did not take up version 3' });
+  await click(browser, 'Teams');
+  const table = await browser.$('table[aria-label="Profiles shared by team payments"]');
+  await table.waitForDisplayed({ timeout: 15_000 });
+  const cells = await browser.execute(() => [...document.querySelectorAll('table[aria-label="Profiles shared by team payments"] tbody tr')]
+    .map((tr) => [...tr.children].map((c) => c.textContent.trim())).find((r) => r[0].startsWith('billing')));
+  assert.equal(cells?.[1], '3', `version 3 of billing: ${JSON.stringify(cells)}`);
+  assert.equal(cells?.[3], 'token-alice');
 });
