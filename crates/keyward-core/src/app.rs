@@ -102,7 +102,18 @@ impl Keyward {
     /// Every profile, sorted by name.
     pub fn list(&self) -> Result<Vec<ProfileView>> {
         let config = self.config.load()?;
-        config.profiles.iter().map(|(name, p)| self.view(&config.store_id, name, p)).collect()
+        // Every profile's entries in one read of the store (one Secret Service search, not a connection each).
+        let wanted: Vec<(&String, SecretField)> =
+            config.profiles.iter().flat_map(|(name, p)| entries_of(p).into_iter().map(move |f| (name, f))).collect();
+        let accounts: Vec<String> = wanted.iter().map(|(name, f)| account(&config.store_id, name, *f)).collect();
+        let values = crate::context::off_runtime(|| self.secrets.get_many(&accounts))?;
+        let mut read: std::collections::HashMap<(&str, SecretField), Option<Secret>> =
+            wanted.iter().map(|(n, f)| (n.as_str(), *f)).zip(values).collect();
+        config
+            .profiles
+            .iter()
+            .map(|(name, p)| self.view_of(name, p, &mut |f| Ok(read.remove(&(name.as_str(), f)).flatten())))
+            .collect()
     }
 
     pub fn show(&self, name: &str) -> Result<ProfileView> {
@@ -359,28 +370,32 @@ impl Keyward {
     }
 
     fn view(&self, store_id: &str, name: &str, profile: &Profile) -> Result<ProfileView> {
-        // Only the entries its strategy can have: each is a keychain round trip, and `profile list` makes
-        // them for every profile. A token (and its refresh token) comes from any strategy that asks for one;
-        // the secrets a person stores are the strategy's own.
-        let def = crate::strategies::def(profile.strategy());
-        let tokens = def.obtains != crate::strategies::Obtains::Stored;
-        let has = |f: SecretField| -> Result<bool> {
-            let kept = match f {
-                SecretField::RefreshToken => tokens,
-                f => def.secrets.contains(&f),
-            };
-            Ok(kept && self.secrets.get(&account(store_id, name, f))?.is_some())
-        };
-        let token = if tokens { self.secret(store_id, name, SecretField::AccessToken)? } else { None }
+        self.view_of(name, profile, &mut |f| self.secret(store_id, name, f))
+    }
+
+    /// A profile's view from its entries, read by `read` (only those [`entries_of`] names are asked for).
+    fn view_of(
+        &self,
+        name: &str,
+        profile: &Profile,
+        read: &mut dyn FnMut(SecretField) -> Result<Option<Secret>>,
+    ) -> Result<ProfileView> {
+        let wanted = entries_of(profile);
+        let mut has = |f: SecretField| -> Result<bool> { Ok(wanted.contains(&f) && read(f)?.is_some()) };
+        let has_client_secret = has(SecretField::ClientSecret)?;
+        let has_refresh_token = has(SecretField::RefreshToken)?;
+        let has_api_key = has(SecretField::ApiKey)?;
+        let has_password = has(SecretField::Password)?;
+        let token = if wanted.contains(&SecretField::AccessToken) { read(SecretField::AccessToken)? } else { None }
             .and_then(|s| StoredToken::parse(&s).map(|t| t.meta));
         let mut view = ProfileView {
             name: name.to_string(),
             settings: profile.clone(),
-            has_client_secret: has(SecretField::ClientSecret)?,
-            has_refresh_token: has(SecretField::RefreshToken)?,
+            has_client_secret,
+            has_refresh_token,
             has_access_token: token.is_some(),
-            has_api_key: has(SecretField::ApiKey)?,
-            has_password: has(SecretField::Password)?,
+            has_api_key,
+            has_password,
             token,
             status: CredentialStatus::Ready,
             team: self.config.team_of(name),
@@ -394,4 +409,20 @@ impl Keyward {
         let fresh = v.token.as_ref().is_some_and(|t| !t.is_stale(self.clock.now()));
         crate::strategies::status(&v.settings, v, fresh)
     }
+}
+
+/// The keychain entries a profile's view reads: only those its strategy can have, as each is a keychain
+/// round trip. A token (and its refresh token) for any strategy that asks for one; the secrets a person
+/// stores are the strategy's own.
+fn entries_of(profile: &Profile) -> Vec<SecretField> {
+    let def = crate::strategies::def(profile.strategy());
+    let tokens = def.obtains != crate::strategies::Obtains::Stored;
+    [SecretField::ClientSecret, SecretField::RefreshToken, SecretField::ApiKey, SecretField::Password]
+        .into_iter()
+        .filter(|f| match f {
+            SecretField::RefreshToken => tokens,
+            f => def.secrets.contains(f),
+        })
+        .chain(tokens.then_some(SecretField::AccessToken))
+        .collect()
 }

@@ -324,6 +324,18 @@ impl SecretStore for TeamSecrets {
         }
     }
 
+    /// The entries that live in the store underneath are read there in one go ([`SecretStore::get_many`]);
+    /// the team's and this process's memory answer the rest.
+    fn get_many(&self, accounts: &[String]) -> Result<Vec<Option<Secret>>, KeychainError> {
+        let below = |a: &String| match self.route(a) {
+            None => true,
+            Some((_, field)) => Self::shared(&field).is_none() && self.memory.is_none(),
+        };
+        let from_base: Vec<String> = accounts.iter().filter(|a| below(a)).cloned().collect();
+        let mut base = self.base.get_many(&from_base)?.into_iter();
+        accounts.iter().map(|a| if below(a) { Ok(base.next().flatten()) } else { self.get(a) }).collect()
+    }
+
     fn set(&self, account: &str, value: &Secret) -> Result<(), KeychainError> {
         let Some((profile, field)) = self.route(account) else { return self.base.set(account, value) };
         if let Some(f) = Self::shared(&field) {
