@@ -171,6 +171,12 @@ impl Keyward {
             std::future::pending::<std::convert::Infallible>().await
         };
 
+        // What needs no answer from the browser is read while the person is in it, so that the callback is
+        // answered sooner: what the exchange will carry (to scrub from the token endpoint's words), and
+        // who signed in last (a different person is asked before their tokens replace these).
+        let mut scrub = self.client_scrubber(&store_id, name, &profile)?;
+        let previous = if replace_user { None } else { self.cached(&store_id, name)?.and_then(|t| t.meta.subject) };
+
         let callback: Callback = tokio::select! {
             cb = loopback.next_callback(state.secret()) => cb,
             never = watchdog => match never {},
@@ -221,8 +227,6 @@ impl Keyward {
         };
 
         progress(LoginProgress::ExchangingCode);
-        // What the exchange carries, to scrub from anything the token endpoint says back.
-        let mut scrub = self.client_scrubber(&store_id, name, &profile)?;
         scrub.add(&crate::Secret::new(code.clone()));
         scrub.add(&crate::Secret::new(verifier.secret().clone()));
         let mut exchange = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier);
@@ -233,7 +237,7 @@ impl Keyward {
         let answer = exchange.request_async(&crate::http::oauth_client(&self.http)).await;
         let token_endpoint = asked.elapsed();
         let stored = match answer {
-            Ok(resp) => match self.other_user(&store_id, name, &resp, replace_user)? {
+            Ok(resp) => match other_user(name, &resp, previous) {
                 Some(refused) => Err(refused.into()),
                 None => self.store_tokens(&store_id, name, &resp).map(|t| t.meta),
             },
@@ -260,29 +264,15 @@ impl Keyward {
     }
 }
 
-impl Keyward {
-    /// The refusal of a sign-in as another account than the one the profile's tokens are for, unless
-    /// `replace_user`; None when the accounts are the same or either is unknown.
-    fn other_user(
-        &self,
-        store_id: &str,
-        name: &str,
-        resp: &super::TokenResponse,
-        replace_user: bool,
-    ) -> Result<Option<FlowError>> {
-        if replace_user {
-            return Ok(None);
-        }
-        let Some(signed_in) = resp.extra_fields().id_token.as_deref().and_then(crate::token::subject_of) else {
-            return Ok(None);
-        };
-        let previous = self.cached(store_id, name)?.and_then(|t| t.meta.subject);
-        Ok(previous.filter(|p| *p != signed_in).map(|previous| FlowError::OtherUser {
-            profile: name.into(),
-            previous,
-            signed_in,
-        }))
-    }
+/// The refusal of a sign-in as another account than `previous`, the subject of the tokens it would replace
+/// (none when the person asked to replace them); None when the accounts are the same or either is unknown.
+fn other_user(name: &str, resp: &super::TokenResponse, previous: Option<String>) -> Option<FlowError> {
+    let signed_in = resp.extra_fields().id_token.as_deref().and_then(crate::token::subject_of)?;
+    previous.filter(|p| *p != signed_in).map(|previous| FlowError::OtherUser {
+        profile: name.into(),
+        previous,
+        signed_in,
+    })
 }
 
 /// What Keyward says when it ran out of file descriptors: the failure is neither the network's nor the
