@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "team_list",
     "team_status",
     "team_add",
+    "team_accept",
     "rotation_pick_file",
     "rotations_due",
     "watch_credentials",

@@ -103,6 +103,7 @@ pub fn run() {
             team::team_list,
             team::team_status,
             team::team_add,
+            team::team_accept,
         ])
         .run(tauri::generate_context!())
         .expect("the Keyward window could not start");

@@ -194,3 +194,40 @@ uiTest('a teammate\'s new version of the shared profile reaches the running wind
   assert.equal(cells?.[1], '3', `version 3 of billing: ${JSON.stringify(cells)}`);
   assert.equal(cells?.[3], 'token-alice');
 });
+
+uiTest('a new version that sends credentials to a new host is not used until it is accepted on the Teams page', () => app.browser, async (browser) => {
+  // Someone who may write the team's entries points the API elsewhere (written with the root token).
+  const current = await baoApi('GET', 'secret/data/keyward/payments/billing');
+  const data = current.data.data;
+  await baoApi('POST', 'secret/data/keyward/payments/billing', {
+    data: { ...data, profile: { ...data.profile, apiBaseUrl: 'https://api.partner.example' }, changedBy: 'token-mallory' },
+  });
+  await click(browser, 'Teams');
+  await browser.waitUntil(async () => {
+    await click(browser, 'Reload');
+    await browser.pause(500);
+    return (await browser.$('[aria-label="New destinations for billing"]')).isExisting();
+  }, { timeout: 20_000, interval: 500, timeoutMsg: 'the Teams page did not say that billing sends credentials somewhere new' });
+  const notice = await browser.$('[aria-label="New destinations for billing"]');
+  const text = await notice.getText();
+  assert.match(text, /Version 4 of billing is not in use: it sends credentials somewhere new/);
+  assert.match(text, /written by token-mallory, also sends billing's credentials to \.partner\.example, which you have not accepted/);
+  assert.ok(!/keyward /.test(text), 'the window names no command');
+  const before = JSON.parse(readFileSync(join(home.home, 'config.json'), 'utf8'));
+  assert.deepEqual(before.trustedHosts.payments.billing, ['127.0.0.1'], 'what was accepted so far');
+  await shot(browser, 'teams-new-destinations');
+  await docShot(browser, 'teams-new-destinations');
+
+  await click(browser, 'Accept the new destinations of billing');
+  await waitForText(browser, '.team [role=status]', 'Accepted: Keyward uses billing again');
+  const after = JSON.parse(readFileSync(join(home.home, 'config.json'), 'utf8'));
+  assert.deepEqual(after.trustedHosts.payments.billing, ['.partner.example', '127.0.0.1']);
+  await browser.waitUntil(async () => !(await (await browser.$('[aria-label="New destinations for billing"]')).isExisting()),
+    { timeout: 15_000, timeoutMsg: 'the notice stayed after accepting' });
+  // The accepted version is the one in use: the profile's page shows its new API base URL's request.
+  await click(browser, 'Profiles');
+  await (await browser.$('li.profile*=billing')).click();
+  await waitForText(browser, 'h1', 'billing');
+  await click(browser, 'Get a fresh token');
+  await waitForText(browser, '.credential [role=status]', 'Got a fresh access token');
+});

@@ -236,6 +236,13 @@ pub enum TeamCmd {
     },
     /// Disconnect a team: your token leaves the keychain; the team's profiles stay in its OpenBao
     Remove { team: String },
+    /// Accept where a team profile now sends its credentials (after checking the new addresses with the
+    /// team): a version that sends them to hosts you had not accepted is not used until you do
+    Accept {
+        profile: String,
+        #[arg(long)]
+        team: String,
+    },
 }
 
 #[derive(Subcommand)]

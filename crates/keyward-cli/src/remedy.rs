@@ -53,6 +53,9 @@ pub fn words(remedy: &Remedy) -> String {
         Remedy::FinishRotation { profile } => {
             format!("`keyward rotate next {profile}` finishes it (`keyward rotate status {profile}` shows where it stands)")
         }
+        Remedy::AcceptDestinations { team, profile, .. } => format!(
+            "`keyward team status {team}` shows who changed it; if the new addresses are right, accept them: `keyward team accept {profile} --team {team}`"
+        ),
         Remedy::ConnectTeam { team } => format!(
             "store a new OpenBao token for the team: `bao token create … | keyward team add {team} --addr URL --token-stdin` (CI: set {})",
             keyward_core::team::TOKEN_VAR

@@ -40,7 +40,12 @@ fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_persona
     assert!(traced.contains("TRACE"), "the runs are traced at the most verbose level, and still hold no secret");
     assert!(bob.kw.keychain("svc", "accessToken").is_some(), "B's access token is in B's keychain");
     assert_eq!(bob.kw.keychain("svc", "clientSecret"), None, "the shared secret is not copied to B's keychain");
-    assert!(!bob.kw.read("config.json").contains("svc"), "the team's profile is not written to B's config");
+    assert!(bob.config()["profiles"].get("svc").is_none(), "the team's profile is not written to B's config");
+    assert_eq!(
+        bob.config()["trustedHosts"]["T"]["svc"],
+        serde_json::json!(["127.0.0.1"]),
+        "only where it may send credentials, as B accepted it"
+    );
 
     // What the KV holds, every version, read with the root token: the settings and the shared secret;
     // never anyone's OpenBao token nor an access or refresh token.
@@ -78,13 +83,14 @@ fn a_profile_shared_by_one_person_is_used_by_another_and_the_kv_holds_no_persona
     // A profile of B's own by the team profile's name would hide it: refused, naming the team.
     bob.adding_profile(&rig, "svc", SECRET_2).fails(2, "is a profile that team T shares: pick another name");
     assert_eq!(bob.run(&["profile", "show", "svc", "--json"]).ok().json()["team"], "T", "still the team's");
-    assert!(!bob.kw.read("config.json").contains("svc"), "nothing of it written");
+    assert!(bob.config()["profiles"].get("svc").is_none(), "nothing of it written");
 
     // B disconnects: their OpenBao token and their own tokens for the team's profiles leave the
     // keychain, so a profile B adds later under that name starts afresh; the team keeps the profile.
     let run = bob.run(&["team", "remove", "T"]).ok();
     assert!(run.stderr.contains("your own tokens for its 1 profile(s)"), "{}", run.stderr);
     assert_eq!(bob.kw.secret_tool_accounts(), Vec::<String>::new(), "nothing of the team left in B's keychain");
+    assert!(!bob.kw.read("config.json").contains("svc"), "nor in B's config: what B accepted for it went too");
     assert!(!bob.run(&["profile", "list"]).ok().stdout.contains("svc"));
     bob.add_profile(&rig, "svc", SECRET_2);
     assert_ne!(bob.token(&rig, "svc"), bob_token, "a new profile does not inherit the team profile's token");
@@ -290,7 +296,11 @@ fn a_change_to_a_shared_profile_goes_to_the_team_never_only_to_one_machine() {
     assert_eq!(data["clientSecret"], SECRET_1, "the shared secret is kept");
     assert_eq!(data["changedBy"], "token-bob");
     assert_eq!(alice.run(&["profile", "show", "svc", "--json"]).ok().json()["audience"], "https://api.keyward.test");
-    assert!(!bob.kw.read("config.json").contains("svc"), "and nothing of it in B's config file");
+    let config = bob.kw.read("config.json");
+    assert!(
+        bob.config()["profiles"].get("svc").is_none() && !config.contains("api.keyward.test"),
+        "and nothing of it in B's config file: {config}"
+    );
 
     // An API key profile: the key and its fingerprint travel together.
     let key_1 = "kw-canary-team-api-key-one";
@@ -349,4 +359,54 @@ fn a_deleted_name_can_be_shared_again_and_an_entry_that_is_no_profile_is_named()
     let run = alice.run(&["profile", "list"]).ok();
     assert!(run.stderr.contains("signs with a key pair (keyName)"), "{}", run.stderr);
     assert!(run.stdout.contains("svc"), "the readable ones are listed: {}", run.stdout);
+}
+
+#[test]
+fn a_version_that_sends_credentials_to_a_new_host_is_used_only_once_the_member_accepts_it() {
+    let never = std::cell::RefCell::new(vec![SECRET_1.to_string()]);
+    let (rig, _d) = rig();
+    let bao = Bao::start();
+    let (alice, _) = alice_shares(&never, &rig, &bao, "T");
+    let bob_bao = bao.token("kw-canary-bao-token-bob-0002", "member", "bob");
+    never.borrow_mut().push(bob_bao.clone());
+    let bob = Person::new(&never);
+    bob.connect(&bao, "T", &bob_bao).ok();
+
+    // The first version B reads is accepted as it is, and remembered (trust on first use).
+    bob.token(&rig, "svc");
+    assert_eq!(bob.config()["trustedHosts"]["T"]["svc"], serde_json::json!(["127.0.0.1"]));
+    assert_eq!(alice.config()["trustedHosts"]["T"]["svc"], serde_json::json!(["127.0.0.1"]), "the sharer's own");
+
+    // A points the profile's API somewhere new: her own change, so her Keyward trusts it; B's does not
+    // use that version, for a token or anything else, until B accepts it.
+    alice.run(&["profile", "edit", "svc", "--set", "apiBaseUrl=https://api.partner.example"]).ok();
+    alice.run(&["profile", "show", "svc", "--json"]).ok();
+    let refused = bob.run(&["token", "svc"]).fails(3, "team T changed where svc sends its credentials (version 2, written by token-alice): now also to .partner.example, which you have not accepted");
+    assert!(refused.stderr.contains("keyward team accept svc --team T"), "{}", refused.stderr);
+    let list = bob.run(&["profile", "list"]).ok();
+    assert!(!list.stdout.contains("svc"), "the version not accepted is not listed: {}", list.stdout);
+    assert!(list.stderr.contains("changed where svc sends its credentials"), "and the list says why: {}", list.stderr);
+    let run = bob.run(&["team", "accept", "svc", "--team", "T"]).ok();
+    assert!(
+        run.stderr.contains("Accepted: team T's svc may send its credentials to .partner.example, 127.0.0.1"),
+        "{}",
+        run.stderr
+    );
+    bob.token(&rig, "svc");
+
+    // Someone who may write to the team's store (here the root token, as a stolen writer's token would)
+    // points the token endpoint at a collector: neither A nor B sends the shared secret there.
+    let (_, mut data) = bao.current("keyward/T/svc");
+    data["profile"]["url"] = serde_json::json!("https://collector.evil.test/token");
+    data["changedBy"] = serde_json::json!("token-mallory");
+    bao.ok("POST", "secret/data/keyward/T/svc", Some(serde_json::json!({ "data": data })));
+    for who in [&alice, &bob] {
+        let refused = who
+            .run(&["token", "svc", "--fresh"])
+            .fails(3, "(version 3, written by token-mallory): now also to .evil.test");
+        assert!(!refused.stderr.contains("collector.evil.test/token\" "), "{}", refused.stderr);
+        who.run(&["token", "svc"]).fails(3, "which you have not accepted");
+    }
+    let audit = bob.kw.read("audit.jsonl");
+    assert!(audit.contains("accepted where team T's version 2 sends credentials"), "{audit}");
 }

@@ -189,6 +189,11 @@ pub struct Config {
     /// keychain). Configs from before teams have none.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub teams: BTreeMap<String, crate::team::TeamConfig>,
+    /// Where each team profile may send its credentials, as this person accepted it, by team and profile
+    /// (`apiHosts` patterns of its URLs' sites): a version that sends them elsewhere is not used until it
+    /// is accepted (`team::ops::accept`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub trusted_hosts: BTreeMap<String, BTreeMap<String, Vec<String>>>,
 }
 
 impl Config {
@@ -201,6 +206,7 @@ impl Config {
             keys: BTreeMap::new(),
             rotations: BTreeMap::new(),
             teams: BTreeMap::new(),
+            trusted_hosts: BTreeMap::new(),
         }
     }
 
@@ -232,6 +238,14 @@ impl std::fmt::Debug for SharedWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(if self.0.is_some() { "SharedWriter(set)" } else { "SharedWriter(none)" })
     }
+}
+
+/// Where a profile sends its credentials, as `apiHosts` patterns (what a team member accepts).
+pub fn destinations(profile: &Profile) -> Vec<String> {
+    let mut out: Vec<String> = profile.credential_hosts().iter().map(|r| r.pattern()).collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A team's profile as this process read it.
@@ -337,14 +351,16 @@ impl ConfigStore {
         let _lock = self.home.lock("config", LOCK_WAIT)?;
         let mut config = self.load()?;
         let out = change(&mut config)?;
-        self.write_shared(&config)?;
+        self.write_shared(&mut config)?;
         self.write(&config)?;
         Ok(out)
     }
 
     /// A changed team profile goes to its team's store (before the file: a refusal there changes
     /// nothing here), and this process then sees the new version.
-    fn write_shared(&self, config: &Config) -> Result<(), ConfigError> {
+    /// Write each changed team profile to its team; where it now sends credentials is this person's own
+    /// change, so it is what they trust for it from now on.
+    fn write_shared(&self, config: &mut Config) -> Result<(), ConfigError> {
         let changed: Vec<(String, String, Profile)> = self
             .shared
             .read()
@@ -359,12 +375,13 @@ impl ConfigStore {
             let writer = self.shared_writer.read().unwrap_or_else(|p| p.into_inner()).0.clone();
             let writer = writer.ok_or_else(|| {
                 ConfigError::Team(Box::new(crate::team::TeamError::Shared {
-                    team,
+                    team: team.clone(),
                     profile: name.clone(),
                     what: "changing its settings",
                 }))
             })?;
             writer.write_profile(&name, &profile).map_err(|e| ConfigError::Team(Box::new(e)))?;
+            config.trusted_hosts.entry(team.clone()).or_default().insert(name.clone(), destinations(&profile));
             if let Some(s) = self.shared.write().unwrap_or_else(|p| p.into_inner()).get_mut(&name) {
                 s.profile = profile;
             }

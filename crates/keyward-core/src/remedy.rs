@@ -45,6 +45,9 @@ pub enum Remedy {
     FinishRotation { profile: String },
     /// Store a new OpenBao token for the team (the one here is missing, expired or revoked).
     ConnectTeam { team: String },
+    /// Accept the hosts a team profile now sends its credentials to (after checking them with the team;
+    /// the error names them).
+    AcceptDestinations { team: String, profile: String },
 }
 
 impl Remedy {
@@ -61,7 +64,8 @@ impl Remedy {
             | Remedy::ChooseKey { profile }
             | Remedy::AbortRotation { profile }
             | Remedy::ResumeRotation { profile }
-            | Remedy::FinishRotation { profile } => Some(profile),
+            | Remedy::FinishRotation { profile }
+            | Remedy::AcceptDestinations { profile, .. } => Some(profile),
             Remedy::ListProfiles
             | Remedy::ListKeys
             | Remedy::UnlockKeychain

@@ -47,3 +47,20 @@ pub async fn team_add(
     }
     Ok(status)
 }
+
+/// Accept where team `team`'s profile `profile` now sends its credentials (its current version), after the
+/// person checked the new addresses: Keyward uses that version again, here at once.
+#[tauri::command]
+pub async fn team_accept(
+    team: String,
+    profile: String,
+    keyward: Core<'_>,
+    env: Env<'_>,
+) -> Result<TeamStatus, AppError> {
+    ops::accept(keyward.context(), &env, &team, &profile).await?;
+    for problem in ops::refresh_held(keyward.context(), &env).await?.problems {
+        tracing::warn!("a team's profiles are not shown: {problem}");
+    }
+    let mut all = ops::status(keyward.context(), &env, Some(&team)).await?;
+    Ok(all.remove(0))
+}

@@ -15,4 +15,9 @@ versions: number[],
 /**
  * The shared secrets it holds (`clientSecret`, `apiKey`, `password`), never their values.
  */
-secrets: Array<string>, };
+secrets: Array<string>, 
+/**
+ * Where its current version sends credentials that you have not accepted (`apiHosts` patterns):
+ * Keyward does not use that version until you accept them. Empty when all are accepted.
+ */
+notAccepted: Array<string>, };

@@ -120,6 +120,12 @@ export function remedyView(remedy: Remedy): RemedyView {
       return { hint: "A rotation of this profile is under way: go on with it, or abort it.", label: "Open the rotation", href: href({ page: "profile", name: remedy.profile }) };
     case "finishRotation":
       return { hint: "Retiring the old credential has begun, so the rotation can only be finished: retire again once the target is fixed.", label: "Open the rotation", href: href({ page: "profile", name: remedy.profile }) };
+    case "acceptDestinations":
+      return {
+        hint: `Team ${remedy.team} changed where ${remedy.profile} sends its credentials. Check the new addresses with your team, then accept them on the Teams page.`,
+        label: "Open Teams",
+        href: href({ page: "teams" }),
+      };
     case "connectTeam":
       return { hint: `Your OpenBao token for team ${remedy.team} is missing, expired or revoked: connect the team again with a new token, then try again.`, label: "Try again", fix: "retry" };
   }

@@ -1,6 +1,7 @@
 // The Teams page against the fake platform: no team (how to connect one), a team whose OpenBao answers (its
 // token and the shared profiles with version, who changed it and when, the secrets it holds by name only),
-// and a team whose OpenBao does not answer (its error, with Try again, beside a team that does).
+// and a team whose OpenBao does not answer (its error, with Try again, beside a team that does); a profile
+// whose new version sends credentials to hosts not accepted (not in use, who wrote it, Accept).
 import { cleanup, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -28,6 +29,7 @@ const status = (name: string): TeamStatus => ({
       changedBy: "token-bob",
       versions: [1, 2, 3],
       secrets: ["clientSecret"],
+      notAccepted: [],
     },
   ],
 });
@@ -82,5 +84,36 @@ describe("the Teams page", () => {
     expect(alert.textContent).toContain("could not reach team search's OpenBao");
     await user.click(within(alert).getByRole("button", { name: "Try again" }));
     expect(fake.callsTo("teamStatus").filter(([t]) => t === "search")).toHaveLength(2);
+    // Reload asks each team's OpenBao again.
+    await user.click(screen.getByRole("button", { name: "Reload" }));
+    await within(payments).findByRole("table", { name: "Profiles shared by team payments" });
+    expect(fake.callsTo("teamStatus").filter(([t]) => t === "payments").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a profile whose new version sends credentials to new hosts is said not in use, and Accept puts it back", async () => {
+    const changed = status("payments");
+    changed.profiles = [
+      {
+        name: "billing",
+        strategy: "client-credentials",
+        version: 4,
+        changedAt: new Date(Date.now() - 60_000).toISOString(),
+        changedBy: "token-mallory",
+        versions: [3, 4],
+        secrets: ["clientSecret"],
+        notAccepted: [".evil.test", "collector.example"],
+      },
+    ];
+    const { user, fake } = renderAt("#/teams", { teams: [{ view: view("payments"), status: changed }] });
+    const payments = await screen.findByRole("region", { name: "payments" });
+    const notice = await within(payments).findByRole("alert", { name: "New destinations for billing" });
+    expect(notice.textContent).toContain("Version 4 of billing is not in use: it sends credentials somewhere new");
+    expect(notice.textContent).toContain("written by token-mallory, also sends billing's credentials to .evil.test, collector.example, which you have not accepted");
+    expect(notice.textContent).toContain("Check the new addresses with your team first");
+    expect(notice.textContent).not.toMatch(/keyward /);
+    await user.click(within(notice).getByRole("button", { name: "Accept the new destinations of billing" }));
+    expect(fake.callsTo("teamAccept").at(-1)).toEqual(["payments", "billing"]);
+    expect((await within(payments).findByRole("status")).textContent).toContain("Accepted: Keyward uses billing again, with its new destinations");
+    expect(within(payments).queryByRole("alert", { name: "New destinations for billing" })).toBeNull();
   });
 });

@@ -20,6 +20,8 @@ export function TeamsPage() {
   const { state, reload } = useLoad(() => platform.teamList(), [platform]);
   const [connecting, setConnecting] = useState(false);
   const [connected, setConnected] = useState<TeamStatus | null>(null);
+  /** Reload asks every team's OpenBao again, not only for the list of teams. */
+  const [asked, setAsked] = useState(0);
   const none = state.status === "ready" && state.value.length === 0;
   return (
     <>
@@ -29,7 +31,14 @@ export function TeamsPage() {
           <p className="subtitle">Profiles and their shared secrets kept in a team's OpenBao · your own tokens stay in your keychain</p>
         </div>
         <div className="page-actions">
-          <button type="button" className="button" onClick={reload}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              reload();
+              setAsked((n) => n + 1);
+            }}
+          >
             Reload
           </button>
           {!connecting && !none && (
@@ -66,7 +75,7 @@ export function TeamsPage() {
             }}
           />
         )}
-        {state.status === "ready" && state.value.map((team) => <TeamCard key={team.name} team={team} />)}
+        {state.status === "ready" && state.value.map((team) => <TeamCard key={team.name} team={team} asked={asked} />)}
       </div>
     </>
   );
@@ -145,9 +154,11 @@ function ConnectTeam({ onConnected, onCancel }: { onConnected: (status: TeamStat
   );
 }
 
-function TeamCard({ team }: { team: TeamView }) {
+function TeamCard({ team, asked }: { team: TeamView; asked: number }) {
   const platform = usePlatform();
-  const { state, reload } = useLoad(() => platform.teamStatus(team.name), [platform, team.name]);
+  const { state, reload } = useLoad(() => platform.teamStatus(team.name), [platform, team.name, asked]);
+  const accept = useAction((profile: string) => platform.teamAccept(team.name, profile));
+  const [accepted, setAccepted] = useState<string | null>(null);
   const title = `team-${team.name}-title`;
   return (
     <section className="card team" aria-labelledby={title}>
@@ -160,12 +171,26 @@ function TeamCard({ team }: { team: TeamView }) {
       <p className="muted">Your OpenBao token comes from {team.tokenFrom === "environment" ? "the environment (KEYWARD_TEAM_TOKEN)" : "your keychain"}.</p>
       {state.status === "loading" && <div className="loading" aria-busy="true" aria-label={`Asking team ${team.name}'s OpenBao`} />}
       {state.status === "error" && <ErrorNotice error={state.error} fixes={{ onRetry: reload }} />}
-      {state.status === "ready" && <TeamDetails status={state.value} />}
+      {accept.error && <ErrorNotice error={accept.error} fixes={{ onRetry: reload }} />}
+      {accepted && <SuccessNotice>Accepted: Keyward uses {accepted} again, with its new destinations.</SuccessNotice>}
+      {state.status === "ready" && (
+        <TeamDetails
+          status={state.value}
+          accepting={accept.pending}
+          onAccept={async (profile) => {
+            setAccepted(null);
+            if (await accept.run(profile)) {
+              setAccepted(profile);
+              reload();
+            }
+          }}
+        />
+      )}
     </section>
   );
 }
 
-function TeamDetails({ status }: { status: TeamStatus }) {
+function TeamDetails({ status, accepting, onAccept }: { status: TeamStatus; accepting: boolean; onAccept: (profile: string) => void }) {
   const now = useNowSecs();
   const ago = (iso: string) => {
     const at = Date.parse(iso);
@@ -214,6 +239,33 @@ function TeamDetails({ status }: { status: TeamStatus }) {
           </tbody>
         </table>
       )}
+      {status.profiles
+        .filter((p) => p.notAccepted.length > 0)
+        .map((p) => (
+          <div key={p.name} className="notice notice-warn" role="alert" aria-label={`New destinations for ${p.name}`}>
+            <div className="notice-body">
+              <span className="notice-title">
+                Version {p.version} of {p.name} is not in use: it sends credentials somewhere new
+              </span>
+              <span className="notice-hint">
+                Version {p.version}, written by <span className="mono">{p.changedBy ?? "someone unknown"}</span>, also sends {p.name}'s credentials to{" "}
+                {p.notAccepted.map((h, i) => (
+                  <span key={h}>
+                    {i > 0 && ", "}
+                    <span className="mono">{h}</span>
+                  </span>
+                ))}
+                , which you have not accepted. Keyward does not use this version until you do. Check the new addresses with your team first: a
+                changed address can send the team's secret to someone else.
+              </span>
+              <div className="notice-actions">
+                <button type="button" className="button" disabled={accepting} onClick={() => onAccept(p.name)}>
+                  {accepting ? "Accepting…" : `Accept the new destinations of ${p.name}`}
+                </button>
+              </div>
+            </div>
+          </div>
+        ))}
     </>
   );
 }

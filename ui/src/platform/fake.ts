@@ -192,6 +192,14 @@ export function fakePlatform(options: FakeOptions = {}): FakePlatform {
       teams.push({ view, status });
       return structuredClone(status);
     },
+    async teamAccept(team, profile) {
+      const found = teams.find((t) => t.view.name === team);
+      if (!found || "code" in found.status) throw { code: "notFound", message: `no team named ${JSON.stringify(team)} is connected here`, remedy: null } satisfies AppError;
+      const shared = found.status.profiles.find((p) => p.name === profile);
+      if (!shared) throw { code: "notFound", message: `profile ${JSON.stringify(profile)} is not shared by any connected team`, remedy: null } satisfies AppError;
+      shared.notAccepted = [];
+      return structuredClone(found.status);
+    },
     async teamStatus(team) {
       const found = teams.find((t) => t.view.name === team);
       if (!found) throw { code: "notFound", message: `no team named ${JSON.stringify(team)} is connected here`, remedy: null } satisfies AppError;

@@ -60,6 +60,8 @@ export interface Platform {
   /** Connect a team: its OpenBao address (KV v2 mount, path; null for the defaults) and your OpenBao token,
    * checked there and kept in the keychain. Its profiles join the list at once. */
   teamAdd(team: string, addr: string, mount: string | null, path: string | null, token: string): Promise<TeamStatus>;
+  /** Accept where a team profile's current version sends its credentials; the team's status after. */
+  teamAccept(team: string, profile: string): Promise<TeamStatus>;
   /** Every rotatable credential's age against its rotation period (each profile's own, 90 days by default),
    * due ones first. */
   rotationsDue(): Promise<DueCredential[]>;

@@ -32,6 +32,7 @@ export const tauriPlatform: Platform = {
   teamList: () => call("team_list"),
   teamStatus: (team) => call("team_status", { team }),
   teamAdd: (team, addr, mount, path, token) => call("team_add", { team, addr, mount, path, token }),
+  teamAccept: (team, profile) => call("team_accept", { team, profile }),
   rotationsDue: () => call("rotations_due"),
   watchCredentials: (onEvent) => {
     const channel = new Channel<RefreshEvent>();

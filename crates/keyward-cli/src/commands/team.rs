@@ -115,8 +115,24 @@ pub async fn run(kw: &Keyward, env: &TeamEnv, cmd: TeamCmd) -> Result {
                         p.versions,
                         if p.secrets.is_empty() { "-".to_string() } else { p.secrets.join(", ") }
                     );
+                    if !p.not_accepted.is_empty() {
+                        println!(
+                            "    not in use: this version also sends credentials to {}, which you have not accepted (keyward team accept {} --team {})",
+                            p.not_accepted.join(", "),
+                            p.name,
+                            t.name
+                        );
+                    }
                 }
             }
+            Ok(())
+        }
+        TeamCmd::Accept { profile, team: name } => {
+            let hosts = team::ops::accept(cx, env, &name, &profile).await?;
+            eprintln!(
+                "Accepted: team {name}'s {profile} may send its credentials to {}; Keyward uses its current version again.",
+                hosts.join(", ")
+            );
             Ok(())
         }
         TeamCmd::Remove { team: name } => {

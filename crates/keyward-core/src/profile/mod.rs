@@ -566,6 +566,14 @@ impl HostRule {
         }
     }
 
+    /// The rule as `apiHosts` writes it: `api.example.com`, or `.example.com` for a domain and its subdomains.
+    pub fn pattern(&self) -> String {
+        match self {
+            HostRule::Exact(h) => h.clone(),
+            HostRule::Domain(d) => format!(".{d}"),
+        }
+    }
+
     pub fn matches(&self, host: &str) -> bool {
         let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
         match self {

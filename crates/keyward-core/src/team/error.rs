@@ -66,6 +66,22 @@ pub enum TeamError {
     Shared { team: String, profile: String, what: &'static str },
     #[error("profile {0:?} is not shared by any connected team")]
     NotShared(String),
+    /// A new version of a team profile sends its credentials to hosts this person has not accepted (a
+    /// teammate changed its URLs, or someone who may write to the team's store did): it is not used until
+    /// they accept them.
+    #[error("team {} changed where {} sends its credentials (version {}{}): now also to {}, which you have not accepted, so Keyward does not use this version; check the new addresses with your team, and accept them if they are right", .0.team, .0.profile, .0.version, .0.changed_by.as_deref().map(|b| format!(", written by {b}")).unwrap_or_default(), .0.hosts.join(", "))]
+    NewDestinations(Box<NewDestinations>),
+}
+
+/// A team profile's version that sends credentials to hosts not accepted ([`TeamError::NewDestinations`]).
+#[derive(Debug)]
+pub struct NewDestinations {
+    pub team: String,
+    pub profile: String,
+    pub version: u64,
+    /// The new hosts, as `apiHosts` patterns.
+    pub hosts: Vec<String>,
+    pub changed_by: Option<String>,
 }
 
 impl TeamError {
@@ -80,6 +96,7 @@ impl TeamError {
             | TeamError::RotatedMeanwhile { .. }
             | TeamError::Exists { .. }
             | TeamError::BadEntry { .. }
+            | TeamError::NewDestinations(_)
             | TeamError::Server { .. } => ErrorCode::Refused,
             TeamError::NoSuchTeam(_) | TeamError::NotShared(_) => ErrorCode::NotFound,
             TeamError::TeamExists(..) | TeamError::BadSetting { .. } | TeamError::Shared { .. } => ErrorCode::BadInput,
@@ -93,6 +110,9 @@ impl TeamError {
                 Some(Remedy::ConnectTeam { team: team.clone() })
             }
             TeamError::RotatedMeanwhile { profile, .. } => Some(Remedy::AbortRotation { profile: profile.clone() }),
+            TeamError::NewDestinations(d) => {
+                Some(Remedy::AcceptDestinations { team: d.team.clone(), profile: d.profile.clone() })
+            }
             _ => None,
         }
     }

@@ -132,7 +132,10 @@ pub async fn refresh_held(cx: &Context, env: &TeamEnv) -> Result<Refreshed> {
         let kv = Kv { http: &cx.http, team: &team, cfg: &cfg, token: &token };
         match kv.read(&name).await {
             Ok(Some(read)) if read.version == version => {}
-            Ok(Some(read)) => match profile_of(&team, &name, &read) {
+            Ok(Some(read)) => match profile_of(&team, &name, &read).map_err(Error::from).and_then(|p| {
+                trusted(cx, env, &team, &name, &p, &read)?;
+                Ok(p)
+            }) {
                 Ok(profile) => {
                     tracing::info!(team = %team, profile = %name, from = version, to = read.version, "a team profile changed; using its new version");
                     let entry = Entry { team: team.clone(), cfg, token, version: read.version, data: read.data };
@@ -140,8 +143,9 @@ pub async fn refresh_held(cx: &Context, env: &TeamEnv) -> Result<Refreshed> {
                     cx.config.replace_shared(&name, Some(SharedProfile { team, profile }));
                     out.changed.push(name);
                 }
-                // A version this Keyward cannot use: the one held stays (and the problem is said).
-                Err(e) => out.problems.push(e.into()),
+                // A version this Keyward cannot (or may not yet) use: the one held stays, and the problem is
+                // said.
+                Err(e) => out.problems.push(e),
             },
             Ok(None) => {
                 tracing::info!(team = %team, profile = %name, "the team no longer shares this profile");
@@ -159,6 +163,71 @@ pub async fn refresh_held(cx: &Context, env: &TeamEnv) -> Result<Refreshed> {
     out.problems.extend(attach_more(cx, env).await?);
     out.changed.extend(store.held().into_iter().map(|h| h.0).filter(|n| !before.contains(n)));
     Ok(out)
+}
+
+/// Whether this person trusts where `profile` (version `read` of team `team`'s entry) sends credentials:
+/// each of its destinations is one they accepted for it. The first version read is accepted as it is and
+/// remembered in the config (trust on first use; in CI, with the token from the environment, nothing is
+/// written and nothing is remembered); a later one that sends credentials to a host not accepted is
+/// [`TeamError::NewDestinations`], until [`accept`].
+fn trusted(cx: &Context, env: &TeamEnv, team: &str, name: &str, profile: &Profile, read: &Versioned) -> Result<()> {
+    let now = crate::config::destinations(profile);
+    let accepted = cx.config.load()?.trusted_hosts.get(team).and_then(|t| t.get(name)).cloned();
+    let Some(accepted) = accepted else {
+        if env.token.is_none() {
+            cx.config.update(|c| {
+                c.trusted_hosts.entry(team.to_string()).or_default().entry(name.to_string()).or_insert(now.clone());
+                Ok(())
+            })?;
+        }
+        return Ok(());
+    };
+    let new: Vec<String> = now.into_iter().filter(|h| !covered(h, &accepted)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!(team, profile = name, version = read.version, hosts = ?new, "a team profile's new version sends credentials to hosts not accepted");
+    Err(TeamError::NewDestinations(Box::new(super::error::NewDestinations {
+        team: team.into(),
+        profile: name.into(),
+        version: read.version,
+        hosts: new,
+        changed_by: read.data.get("changedBy").and_then(|v| v.as_str()).map(String::from),
+    }))
+    .into())
+}
+
+/// Whether destination `pattern` is within what was accepted: the same, or a host under an accepted
+/// domain (`.example.com` covers `api.example.com` and `.api.example.com`).
+fn covered(pattern: &str, accepted: &[String]) -> bool {
+    let bare = pattern.trim_start_matches('.');
+    accepted.iter().any(|a| match a.strip_prefix('.') {
+        Some(domain) => bare == domain || bare.ends_with(&format!(".{domain}")),
+        None => a == pattern,
+    })
+}
+
+/// Accept where team profile `name` sends its credentials in its current version (after checking the
+/// new addresses with the team): Keyward uses it again. Returns the destinations accepted.
+pub async fn accept(cx: &Context, env: &TeamEnv, team: &str, name: &str) -> Result<Vec<String>> {
+    let teams = teams(cx, env)?;
+    let cfg = teams.get(team).ok_or_else(|| TeamError::NoSuchTeam(team.into()))?;
+    let token = token(cx, env, team)?;
+    let kv = Kv { http: &cx.http, team, cfg, token: &token };
+    let read = kv.read(name).await?.ok_or_else(|| TeamError::NotShared(name.into()))?;
+    let profile = profile_of(team, name, &read)?;
+    let hosts = crate::config::destinations(&profile);
+    cx.config.update(|c| {
+        c.trusted_hosts.entry(team.to_string()).or_default().insert(name.to_string(), hosts.clone());
+        Ok(())
+    })?;
+    cx.record(
+        AuditAction::Team,
+        name,
+        Outcome::Ok,
+        Some(format!("accepted where team {team}'s version {} sends credentials: {}", read.version, hosts.join(" "))),
+    );
+    Ok(hosts)
 }
 
 /// What [`read_teams`] read: each profile's entry and the profile it holds.
@@ -230,7 +299,10 @@ async fn read_teams(cx: &Context, env: &TeamEnv, wanted: Wanted<'_>) -> Result<(
                 }
             };
             tracing::debug!(team = %team, profile = %name, version = read.version, "read the team's profile");
-            match profile_of(team, &name, &read) {
+            match profile_of(team, &name, &read).map_err(Error::from).and_then(|p| {
+                trusted(cx, env, team, &name, &p, &read)?;
+                Ok(p)
+            }) {
                 Ok(profile) => {
                     let entry = Entry {
                         team: team.clone(),
@@ -241,7 +313,7 @@ async fn read_teams(cx: &Context, env: &TeamEnv, wanted: Wanted<'_>) -> Result<(
                     };
                     entries.insert(name, (entry, SharedProfile { team: team.clone(), profile }));
                 }
-                Err(e) => problems.push(e.into()),
+                Err(e) => problems.push(e),
             }
         }
     }
@@ -357,6 +429,7 @@ pub async fn remove(cx: &Context, name: &str) -> Result<Removed> {
     off_runtime(|| cx.secrets.delete(&account_of_token))?;
     cx.config.update(|c| {
         c.teams.remove(name);
+        c.trusted_hosts.remove(name);
         Ok(())
     })?;
     cx.record(AuditAction::Team, name, Outcome::Ok, Some("team disconnected".into()));
@@ -397,24 +470,34 @@ pub struct SharedView {
     pub versions: Vec<u64>,
     /// The shared secrets it holds (`clientSecret`, `apiKey`, `password`), never their values.
     pub secrets: Vec<&'static str>,
+    /// Where its current version sends credentials that you have not accepted (`apiHosts` patterns):
+    /// Keyward does not use that version until you accept them. Empty when all are accepted.
+    pub not_accepted: Vec<String>,
 }
 
 async fn status_of(cx: &Context, name: &str, cfg: &TeamConfig, token: &Secret) -> Result<TeamStatus> {
     let kv = Kv { http: &cx.http, team: name, cfg, token };
     let me = kv.lookup_self().await?;
+    let accepted = cx.config.load()?.trusted_hosts.remove(name).unwrap_or_default();
     let mut profiles = Vec::new();
     for p in kv.list().await? {
         let Some(entry) = kv.read(&p).await? else { continue };
         let meta = kv.metadata(&p).await?;
         let strategy = entry.data.get("profile").and_then(|v| v["strategy"].as_str()).map(String::from);
         profiles.push(SharedView {
-            name: p,
             strategy,
             version: entry.version,
             changed_at: entry.created_time.clone(),
             changed_by: entry.data.get("changedBy").and_then(|b| b.as_str()).map(String::from),
             versions: meta.map(|m| m.versions.iter().filter(|v| !v.2).map(|v| v.0).collect()).unwrap_or_default(),
             secrets: SHARED.iter().filter(|f| entry.data.get(f.name()).is_some()).map(|f| f.name()).collect(),
+            not_accepted: match (accepted.get(&p), profile_of(name, &p, &entry)) {
+                (Some(accepted), Ok(profile)) => {
+                    crate::config::destinations(&profile).into_iter().filter(|h| !covered(h, accepted)).collect()
+                }
+                _ => Vec::new(),
+            },
+            name: p,
         });
     }
     Ok(TeamStatus {
@@ -507,8 +590,11 @@ pub async fn share(cx: &Context, env: &TeamEnv, name: &str, team: &str) -> Resul
     };
     // In the team now: the local copy goes (the config first, so a keychain failure leaves no profile
     // without its secret), the person's tokens stay.
+    let hosts = crate::config::destinations(&profile);
     cx.config.update(|c| {
         c.profiles.remove(name);
+        // Where it sends credentials is the sharer's own choice: what they trust for it.
+        c.trusted_hosts.entry(team.to_string()).or_default().insert(name.to_string(), hosts);
         Ok(())
     })?;
     for field in SHARED {
