@@ -22,6 +22,8 @@ if [ "${KEYWARD_BENCH_NO_BUILD:-}" != 1 ]; then
   echo "bench: building the hello-world Tauri app (bench/hello)"
   cp Cargo.lock bench/hello/Cargo.lock
   nice -n 15 cargo build --release --manifest-path bench/hello/Cargo.toml --features custom-protocol
+  # Stripped as scripts/package.sh strips Keyward's, so that sizes compare like for like.
+  strip --strip-all "$CARGO_TARGET_DIR/release/keyward-bench-hello"
   # Its .deb, from the same bundler, into its own folder (so that it is never taken for Keyward's).
   (cd bench/hello && TAURI_APP_PATH=$ROOT/bench/hello TAURI_FRONTEND_PATH=$ROOT/bench/hello \
     "$TAURI" bundle --ci --bundles deb --config '{"bundle":{"active":true,"targets":["deb"]}}' >/dev/null) &&

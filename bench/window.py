@@ -204,7 +204,7 @@ def window(t, root, target, work):
         sections.append(f"`.deb` size: {mb(debs[-1]):.1f} MB ({os.path.basename(debs[-1])}); the hello app's .deb "
                         "was not built in this run, so there is no ratio.")
     sections.append(f"Release binaries: keyward-app {mb(app):.1f} MB, keyward (CLI) "
-                    f"{mb(os.path.join(target, 'release', 'keyward')):.1f} MB, hello {mb(hello):.1f} MB (not stripped).")
+                    f"{mb(os.path.join(target, 'release', 'keyward')):.1f} MB, hello {mb(hello):.1f} MB (both stripped, as packaged).")
     return sections
 
 

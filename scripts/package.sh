@@ -27,6 +27,10 @@ START=$(date +%s)
 ./run --build-ui
 echo "package: cargo build ${cargo_profile[*]} -p keyward-app -p keyward-cli --features keyward-app/custom-protocol"
 cargo build "${cargo_profile[@]}" --locked -p keyward-app -p keyward-cli --features keyward-app/custom-protocol
+# The release binaries ship without their symbol tables, as Debian's dh_strip leaves a packaged binary
+# (keyward-app 35.5 MB with them). Here, not in Cargo.toml's release profile: changing the profile would
+# rebuild every dependency.
+if [ "$profile" = release ]; then strip --strip-all "$TARGET/release/keyward-app" "$TARGET/release/keyward"; fi
 BUILT=$(date +%s)
 
 echo "package: tauri bundle ${tauri_profile[*]} --bundles deb"
